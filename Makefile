@@ -1,0 +1,42 @@
+# The two commands of the README: `make book` (set up + build) and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Pages are always built in quick mode; headless plotting; no TensorFlow start-up noise.
+BOOK_ENV := SPARSEBOOK_MODE=quick MPLBACKEND=Agg TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore::DeprecationWarning
+
+.PHONY: setup book test unit notebooks build-book lab sweep clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+book: setup build-book  ## set up, then build the book into _build/html
+
+build-book:
+	$(BOOK_ENV) $(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book is in _build/html/index.html"
+
+test: setup  ## unit tests, every notebook through nbmake, and the book build (-W)
+	$(BOOK_ENV) $(BIN)/python -m pytest tests book --nbmake --nbmake-timeout=900
+	$(MAKE) build-book
+
+unit: setup
+	$(BIN)/python -m pytest tests
+
+lab: setup  ## open the chapters in JupyterLab
+	$(BIN)/jupyter lab book/
+
+sweep: setup  ## the full-size sweeps (results/*.json); resumes if interrupted
+	$(BIN)/python -m sparsebook.sweep all --mode full
+
+clean:
+	rm -rf _build

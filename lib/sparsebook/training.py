@@ -1,0 +1,241 @@
+"""The L1 activity penalty and the training loop of the classifier experiments.
+
+The loss of one step is ``cross_entropy + penalty``, where the cross-entropy is a
+MEAN over the batch and the penalty is the L1 norm of the code (ReLU outputs, so
+``|a| = a``) times ``lam``. How the L1 norm is reduced over the batch is the
+*lambda convention*:
+
+``"batch_sum"`` (the source's)
+    ``lam * sum over the batch of sum over units |a|``. The penalty grows with the
+    batch size: with the source's batch of 100 it weighs 100 times more, per
+    example, than the cross-entropy does.
+``"example_mean"``
+    ``lam * mean over the batch of sum over units |a|``: per example, like the
+    cross-entropy. ``lam_example_mean = lam_batch_sum * batch_size`` gives the same
+    loss (:func:`to_example_mean_lam`).
+
+The loop keeps Python out of the inner loop: one ``tf.function`` call runs
+``steps_per_call`` Adam steps on data resident in TensorFlow.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .backend import keras, tf
+
+LAM_CONVENTIONS = ("batch_sum", "example_mean")
+SOURCE_LAM_CONVENTION = "batch_sum"
+SOURCE_BATCH_SIZE = 100
+SOURCE_LEARNING_RATE = 1e-3
+
+
+class TrainingDivergedError(FloatingPointError):
+    """The loss became NaN or infinite."""
+
+
+def check_lam(lam) -> float:
+    """Return ``lam`` as a float, or raise if it is not a finite number >= 0."""
+    if isinstance(lam, bool) or not isinstance(lam, (int, float, np.integer, np.floating)):
+        raise TypeError(f"lam must be a number, got {type(lam).__name__}")
+    if not math.isfinite(lam) or lam < 0:
+        raise ValueError(f"lam must be a finite number >= 0, got {lam}")
+    return float(lam)
+
+
+def check_convention(convention: str) -> str:
+    """Raise ``ValueError`` unless ``convention`` is one of :data:`LAM_CONVENTIONS`."""
+    if convention not in LAM_CONVENTIONS:
+        raise ValueError(f"lam convention must be one of {LAM_CONVENTIONS}, got {convention!r}")
+    return convention
+
+
+def l1_activity_penalty(activations, lam, convention: str = SOURCE_LAM_CONVENTION):
+    """``lam`` times the L1 norm of ``activations`` (examples, ...), reduced by ``convention``.
+
+    ``"batch_sum"`` sums |a| over the batch and the units (the source);
+    ``"example_mean"`` sums over units and averages over examples.
+    """
+    lam = check_lam(lam)
+    check_convention(convention)
+    a = tf.convert_to_tensor(activations)
+    if a.shape.rank is not None and a.shape.rank < 2:
+        raise ValueError(f"activations must have shape (examples, units, ...), got shape {a.shape}")
+    total = tf.reduce_sum(tf.abs(a))
+    if convention == "example_mean":
+        total = total / tf.cast(tf.shape(a)[0], total.dtype)
+    return lam * total
+
+
+def to_example_mean_lam(lam_batch_sum: float, batch_size: int = SOURCE_BATCH_SIZE) -> float:
+    """The ``"example_mean"`` lambda that gives the same loss as a ``"batch_sum"`` one."""
+    return check_lam(lam_batch_sum) * _check_positive_int(batch_size, "batch_size")
+
+
+def _check_positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}")
+    return int(value)
+
+
+def batch_schedule(n_examples: int, batch_size: int, steps: int, seed: int) -> np.ndarray:
+    """Indices of the training batches, shape (steps, batch_size).
+
+    Epochs of a fresh random permutation follow each other; a batch may straddle
+    two epochs (as in the source's MNIST reader).
+    """
+    rng = np.random.default_rng(seed)
+    needed = steps * batch_size
+    epochs = [rng.permutation(n_examples) for _ in range(-(-needed // n_examples))]
+    return np.concatenate(epochs)[:needed].reshape(steps, batch_size).astype(np.int32)
+
+
+@dataclass
+class TrainingLog:
+    """What happened during training, one entry per logged step."""
+
+    lam: float
+    convention: str
+    batch_size: int
+    steps: list = field(default_factory=list)
+    loss: list = field(default_factory=list)
+    cross_entropy: list = field(default_factory=list)
+    penalty: list = field(default_factory=list)
+    avr_train_batch: list = field(default_factory=list)  # AVR of the step's training batch
+    seconds: float = 0.0
+
+
+def train_classifier(
+    model: keras.Model,
+    x,
+    y,
+    *,
+    lam: float,
+    steps: int,
+    batch_size: int = SOURCE_BATCH_SIZE,
+    convention: str = SOURCE_LAM_CONVENTION,
+    learning_rate: float = SOURCE_LEARNING_RATE,
+    seed: int = 0,
+    steps_per_call: int = 100,
+    on_progress: Callable[[int, TrainingLog], None] | None = None,
+) -> TrainingLog:
+    """Train ``model`` (outputs ``"logits"`` and ``"code"``) with Adam on cross-entropy + L1 penalty.
+
+    Logs every ``steps_per_call`` steps (and the last). Raises
+    :class:`TrainingDivergedError`, naming lambda and the step, as soon as a loss is
+    NaN or infinite. ``on_progress(step, log)`` is called after every call.
+    """
+    lam = check_lam(lam)
+    check_convention(convention)
+    steps = _check_positive_int(steps, "steps")
+    batch_size = _check_positive_int(batch_size, "batch_size")
+    steps_per_call = _check_positive_int(steps_per_call, "steps_per_call")
+    if not (isinstance(learning_rate, (int, float)) and learning_rate > 0):
+        raise ValueError(f"learning_rate must be a number > 0, got {learning_rate}")
+    x = np.asarray(x, dtype=np.float32)
+    y = np.asarray(y)
+    if x.ndim < 2 or y.ndim != 1 or len(x) != len(y):
+        raise ValueError(f"x must be (examples, ...) and y (examples,), got shapes {x.shape} and {y.shape}")
+    if len(x) < batch_size:
+        raise ValueError(f"batch_size ({batch_size}) is larger than the training set ({len(x)} examples)")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x contains NaN or infinite values")
+
+    x_all = tf.constant(x)
+    y_all = tf.constant(y.astype(np.int32))
+    optimizer = keras.optimizers.Adam(learning_rate=learning_rate, epsilon=1e-8)  # epsilon of TF1's Adam
+    variables = model.trainable_variables
+    optimizer.build(variables)
+    batches = batch_schedule(len(x), batch_size, steps, seed)
+
+    @tf.function(input_signature=[tf.TensorSpec([None, batch_size], tf.int32)])
+    def run_steps(batch_indices):
+        n = tf.shape(batch_indices)[0]
+        records = tf.TensorArray(tf.float32, size=n)  # per step: loss, CE, penalty, batch AVR
+        for i in tf.range(n):
+            x_batch = tf.gather(x_all, batch_indices[i])
+            y_batch = tf.gather(y_all, batch_indices[i])
+            with tf.GradientTape() as tape:
+                outputs = model(x_batch, training=True)
+                cross_entropy = tf.reduce_mean(
+                    tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y_batch, logits=outputs["logits"])
+                )
+                penalty = l1_activity_penalty(outputs["code"], lam, convention)
+                loss = cross_entropy + penalty
+            optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+            code = tf.reshape(outputs["code"], [batch_size, -1])
+            batch_avr = tf.reduce_mean(tf.reduce_sum(tf.cast(code > 0, tf.float32), axis=1))
+            records = records.write(i, tf.stack([loss, cross_entropy, penalty, batch_avr]))
+        return records.stack()
+
+    log = TrainingLog(lam=lam, convention=convention, batch_size=batch_size)
+    start = time.perf_counter()
+    for first in range(0, steps, steps_per_call):
+        records = run_steps(batches[first : first + steps_per_call]).numpy()
+        bad = np.flatnonzero(~np.isfinite(records[:, 0]))
+        if bad.size:
+            step = first + int(bad[0]) + 1
+            raise TrainingDivergedError(
+                f"training diverged: the loss became {records[bad[0], 0]} at step {step} of {steps} "
+                f"with lam={lam:g} ({convention} convention). Try a smaller lam or learning rate."
+            )
+        last = records[-1]
+        log.steps.append(first + len(records))
+        log.loss.append(float(last[0]))
+        log.cross_entropy.append(float(last[1]))
+        log.penalty.append(float(last[2]))
+        log.avr_train_batch.append(float(last[3]))
+        if on_progress is not None:
+            on_progress(log.steps[-1], log)
+    log.seconds = time.perf_counter() - start
+    return log
+
+
+def predict_in_batches(model: keras.Model, x, batch_size: int = 1000):
+    """Yield ``(logits, code)`` as numpy arrays for consecutive batches of ``x``."""
+    batch_size = _check_positive_int(batch_size, "batch_size")
+    x = np.asarray(x, dtype=np.float32)
+
+    @tf.function
+    def forward(x_batch):
+        outputs = model(x_batch, training=False)
+        return outputs["logits"], outputs["code"]
+
+    for first in range(0, len(x), batch_size):
+        logits, code = forward(tf.constant(x[first : first + batch_size]))
+        yield logits.numpy(), code.numpy()
+
+
+@dataclass
+class Evaluation:
+    """Test accuracy and the activity of the code on a data set."""
+
+    accuracy: float
+    activity: "ActivityStats"
+
+
+def evaluate_classifier(model: keras.Model, x, y, batch_size: int = 1000) -> Evaluation:
+    """Accuracy of ``model`` on ``(x, y)`` and its code's :class:`~sparsebook.metrics.ActivityStats`.
+
+    Works batch by batch, so the activations of the whole set never exist at once.
+    """
+    from .metrics import ActivityStats
+
+    y = np.asarray(y)
+    if len(x) != len(y) or len(y) == 0:
+        raise ValueError(f"x and y must hold the same, non-zero number of examples, got {len(x)} and {len(y)}")
+    correct = 0
+    activity = ActivityStats()
+    first = 0
+    for logits, code in predict_in_batches(model, x, batch_size):
+        correct += int((logits.argmax(axis=1) == y[first : first + len(logits)]).sum())
+        activity.update(code)
+        first += len(logits)
+    return Evaluation(accuracy=correct / len(y), activity=activity)

@@ -1,0 +1,46 @@
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from sparsebook.plots import accuracy_vs_avr, firing_rate_histogram, format_lam, image_grid, metric_vs_lam  # noqa: E402
+
+RUNS = [
+    {"lam": 0.0, "test_accuracy": 0.98, "avr_test": 150.0, "dead_units": 0},
+    {"lam": 1e-4, "test_accuracy": 0.96, "avr_test": 3.0, "dead_units": 600},
+]
+
+
+def test_format_lam_writes_lambda_as_the_book_does():
+    assert [format_lam(v) for v in (0, 1e-5, 5e-5, 2.7e-3, 1e-3)] == ["0", "1e-5", "5e-5", "2.7e-3", "1e-3"]
+
+
+def test_accuracy_vs_avr_draws_one_line_per_series_and_reads_source_rows():
+    source = [{"lam": 0.0, "test_accuracy": 0.97, "avr_train_batch": 156.3}]
+    ax = accuracy_vs_avr({"ours": RUNS, "source": source}, annotate="ours")
+    lines = ax.get_lines()
+    assert len(lines) == 2
+    np.testing.assert_allclose(lines[0].get_xdata(), [150.0, 3.0])
+    np.testing.assert_allclose(lines[1].get_xdata(), [156.3])
+    assert ax.get_xscale() == "log" and "AVR" in ax.get_xlabel()
+    plt.close("all")
+
+
+def test_metric_vs_lam_puts_lam_zero_on_a_reference_line():
+    ax = metric_vs_lam({"ours": RUNS}, "avr_test")
+    assert ax.get_lines()[0].get_xdata().tolist() == [1e-4]  # λ = 0 cannot sit on a log axis
+    assert ax.get_lines()[1].get_ydata()[0] == 150.0
+    plt.close("all")
+
+
+def test_firing_rate_histogram_counts_dead_units():
+    ax = firing_rate_histogram([0.0, 0.0, 0.5, 0.01], title="λ = 0")
+    assert "2 of 4 units dead" in ax.get_title()
+    plt.close("all")
+
+
+def test_image_grid_shows_each_image():
+    fig = image_grid(np.random.default_rng(0).normal(size=(7, 784)), columns=5)
+    assert sum(len(ax.images) for ax in fig.axes) == 7
+    plt.close("all")

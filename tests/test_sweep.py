@@ -1,0 +1,131 @@
+import json
+
+import numpy as np
+import pytest
+
+from sparsebook import sweep as sweep_module
+from sparsebook.data import Digits, load_subset
+from sparsebook.sweep import load_results, main, results_path, run_key, sweep, write_results
+
+REQUIRED = ("model", "penalty", "lam", "lam_convention", "data", "n_train", "n_test", "steps", "batch_size",
+            "seed", "test_accuracy", "avr_test", "avr_train_batch", "units", "dead_fraction", "train_seconds",
+            "device", "versions")
+
+
+@pytest.fixture(scope="module")
+def small_digits():
+    d = load_subset()
+    return Digits(d.x_train[:1000], d.y_train[:1000], d.x_test[:300], d.y_test[:300], "subset")
+
+
+def test_a_sweep_writes_one_complete_record_per_lam(tmp_path, small_digits):
+    path = tmp_path / "mlp.json"
+    runs = sweep("mlp", "quick", lams=[1e-3, 0.0], steps=30, path=path, digits=small_digits)
+    assert [run["lam"] for run in runs] == [0.0, 1e-3]
+    saved = json.loads(path.read_text())
+    assert saved["experiment"] == "mlp" and len(saved["runs"]) == 2
+    for run in saved["runs"]:
+        assert all(key in run for key in REQUIRED)
+        assert run["lam_convention"] == "batch_sum" and run["data"] == "subset"
+        assert (run["n_train"], run["n_test"], run["steps"], run["batch_size"]) == (1000, 300, 30, 100)
+        assert run["units"] == 784 and len(run["firing_rates_test"]) == 784
+        assert 0 <= run["dead_fraction"] <= 1 and run["dead_units"] == round(run["dead_fraction"] * 784)
+        assert {"tensorflow", "keras", "numpy"} <= set(run["versions"])
+
+
+def test_an_interrupted_sweep_resumes_without_losing_runs(tmp_path, small_digits, monkeypatch):
+    path = tmp_path / "mlp.json"
+    real = sweep_module.train_and_measure
+    calls = []
+
+    def interrupted_after_one(exp, digits, lam, **kwargs):
+        if calls:
+            raise KeyboardInterrupt
+        calls.append(lam)
+        return real(exp, digits, lam, **kwargs)
+
+    monkeypatch.setattr(sweep_module, "train_and_measure", interrupted_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        sweep("mlp", "quick", lams=[0.0, 1e-3], steps=20, path=path, digits=small_digits)
+    assert [run["lam"] for run in load_results(path)["runs"]] == [0.0]
+    assert not list(tmp_path.glob(".*.tmp"))  # no half-written file left behind
+
+    monkeypatch.setattr(sweep_module, "train_and_measure", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    runs = sweep("mlp", "quick", lams=[0.0, 1e-3], steps=20, path=path, digits=small_digits)
+    assert calls == [0.0, 1e-3]  # the finished run was not trained again
+    assert [run["lam"] for run in runs] == [0.0, 1e-3]
+    assert len(load_results(path)["runs"]) == 2
+
+
+def test_a_corrupt_results_file_is_reported_and_left_alone(tmp_path, small_digits):
+    path = tmp_path / "mlp.json"
+    path.write_text('{"schema": 1, "runs": [')
+    with pytest.raises(ValueError, match="not valid JSON.*untouched"):
+        sweep("mlp", "quick", lams=[0.0], steps=5, path=path, digits=small_digits)
+    assert path.read_text() == '{"schema": 1, "runs": ['
+
+
+@pytest.mark.parametrize("content, message", [
+    ('[1, 2]', "no list of runs"),
+    ('{"schema": 99, "runs": []}', "schema"),
+    ('{"schema": 1, "runs": [{"lam": 0}]}', "lacks required fields"),
+])
+def test_results_files_are_validated(tmp_path, content, message):
+    path = tmp_path / "r.json"
+    path.write_text(content)
+    with pytest.raises(ValueError, match=message):
+        load_results(path)
+
+
+def test_missing_results_file_says_which_command_makes_it(tmp_path):
+    with pytest.raises(ValueError, match="sparsebook.sweep"):
+        load_results(tmp_path / "none.json")
+
+
+def test_writes_are_atomic_and_refuse_nan(tmp_path):
+    path = tmp_path / "r.json"
+    write_results(path, {"schema": 1, "runs": []})
+    with pytest.raises(ValueError):
+        write_results(path, {"schema": 1, "runs": [], "bad": float("nan")})
+    assert json.loads(path.read_text()) == {"schema": 1, "runs": []}  # the old file survives
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_bad_sweep_arguments_are_refused(small_digits):
+    with pytest.raises(ValueError, match="unknown experiment"):
+        sweep("resnet", "quick")
+    with pytest.raises(ValueError, match="lam"):
+        sweep("mlp", "quick", lams=[-1e-3], digits=small_digits)
+    with pytest.raises(ValueError, match="steps"):
+        sweep("mlp", "quick", steps=0, digits=small_digits)
+
+
+def test_run_key_identifies_a_run():
+    run = {"lam": 0, "lam_convention": "batch_sum", "data": "full", "steps": 20000, "batch_size": 100, "seed": 0}
+    assert run_key(run) == (0.0, "batch_sum", "full", 20000, 100, 0)
+
+
+def test_results_paths_separate_modes(monkeypatch, tmp_path):
+    monkeypatch.setenv("SPARSEBOOK_RESULTS", str(tmp_path))
+    assert results_path("mlp", "full") == tmp_path / "mlp.json"
+    assert results_path("mlp", "quick") == tmp_path / "quick" / "mlp.json"
+
+
+def test_command_line_runs_and_reports(tmp_path, capsys):
+    out = tmp_path / "cli.json"
+    assert main(["mlp", "--mode", "quick", "--lams", "0", "--steps", "10", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "test acc" in printed and str(out) in printed
+    assert load_results(out)["runs"][0]["steps"] == 10
+    assert main(["--list"]) == 0 and "mlp" in capsys.readouterr().out
+    assert main(["mlp", "--mode", "quick", "--lams", "-1", "--out", str(out)]) == 2
+    assert "lam must be" in capsys.readouterr().err
+
+
+def test_committed_full_results_cover_the_source_grid():
+    """results/mlp.json: the full-size sweep the chapter reads (made by `make sweep`)."""
+    runs = load_results(results_path("mlp", "full"))["runs"]
+    assert sorted(run["lam"] for run in runs) == sorted(sweep_module.EXPERIMENTS["mlp"].lams)
+    for run in runs:
+        assert (run["data"], run["n_train"], run["n_test"], run["steps"]) == ("full", 60_000, 10_000, 20_000)
+        assert np.isfinite(run["test_accuracy"])

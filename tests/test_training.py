@@ -1,0 +1,115 @@
+import numpy as np
+import pytest
+
+from sparsebook.data import load_subset
+from sparsebook.models import mlp
+from sparsebook.training import (
+    TrainingDivergedError,
+    batch_schedule,
+    evaluate_classifier,
+    l1_activity_penalty,
+    to_example_mean_lam,
+    train_classifier,
+)
+
+CODES = np.array([[0.0, 1.0, 2.0], [3.0, 0.0, 0.0]], np.float32)  # L1 over the batch: 6
+
+
+def test_batch_sum_penalty_sums_over_batch_and_units():
+    # the source: lam * sum over the batch of 2 and the 3 units = 0.5 * 6
+    assert float(l1_activity_penalty(CODES, 0.5, "batch_sum")) == pytest.approx(3.0)
+
+
+def test_example_mean_penalty_averages_over_examples():
+    # per example: (3 + 3) / 2 = 3, times 0.5
+    assert float(l1_activity_penalty(CODES, 0.5, "example_mean")) == pytest.approx(1.5)
+
+
+def test_penalty_uses_absolute_values():
+    assert float(l1_activity_penalty(-CODES, 1.0, "batch_sum")) == pytest.approx(6.0)
+
+
+def test_conversion_between_conventions_gives_the_same_penalty():
+    codes = np.random.default_rng(0).random((100, 784)).astype(np.float32)
+    assert to_example_mean_lam(1e-4, 100) == pytest.approx(1e-2)
+    assert float(l1_activity_penalty(codes, 1e-4, "batch_sum")) == pytest.approx(
+        float(l1_activity_penalty(codes, to_example_mean_lam(1e-4, 100), "example_mean")), rel=1e-5)
+
+
+@pytest.mark.parametrize("lam, error", [(-0.1, ValueError), (float("nan"), ValueError), ("0.1", TypeError)])
+def test_bad_lam_is_refused(lam, error):
+    with pytest.raises(error, match="lam"):
+        l1_activity_penalty(CODES, lam)
+
+
+def test_bad_convention_and_shapes_are_refused():
+    with pytest.raises(ValueError, match="convention"):
+        l1_activity_penalty(CODES, 0.1, "batch_mean")
+    with pytest.raises(ValueError, match="shape"):
+        l1_activity_penalty(np.ones(3, np.float32), 0.1)
+    with pytest.raises(ValueError, match="batch_size"):
+        to_example_mean_lam(1e-4, 0)
+
+
+def test_batch_schedule_walks_through_epochs():
+    batches = batch_schedule(n_examples=10, batch_size=4, steps=5, seed=0)
+    assert batches.shape == (5, 4)
+    flat = batches.ravel()
+    assert sorted(flat[:10]) == list(range(10)) and sorted(flat[10:20]) == list(range(10))
+    np.testing.assert_array_equal(batches, batch_schedule(10, 4, 5, seed=0))
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_subset()
+
+
+def test_training_learns_and_the_penalty_sparsifies(digits):
+    results = {}
+    for lam in (0.0, 1e-3):
+        model = mlp(hidden_units=64, seed=0)
+        log = train_classifier(model, digits.x_train, digits.y_train, lam=lam, steps=300, seed=0)
+        evaluation = evaluate_classifier(model, digits.x_test, digits.y_test, batch_size=300)
+        results[lam] = (log, evaluation)
+    log, plain = results[0.0]
+    assert log.steps == [100, 200, 300] and log.penalty == [0.0, 0.0, 0.0]
+    assert plain.accuracy > 0.85
+    sparse = results[1e-3][1]
+    assert sparse.activity.avr < plain.activity.avr / 2
+    assert results[1e-3][0].penalty[-1] > 0
+
+
+def test_logged_loss_is_cross_entropy_plus_penalty(digits):
+    log = train_classifier(mlp(hidden_units=32, seed=0), digits.x_train, digits.y_train, lam=1e-4, steps=50,
+                           steps_per_call=25)
+    np.testing.assert_allclose(log.loss, np.add(log.cross_entropy, log.penalty), rtol=1e-5)
+    assert log.steps == [25, 50] and len(log.avr_train_batch) == 2
+
+
+def test_training_is_reproducible_with_a_seed(digits):
+    def final_loss():
+        model = mlp(hidden_units=32, seed=5)
+        return train_classifier(model, digits.x_train, digits.y_train, lam=1e-4, steps=100, seed=5).loss[-1]
+
+    assert final_loss() == pytest.approx(final_loss(), rel=1e-4)
+
+
+def test_divergence_stops_training_and_names_lam_and_step(digits):
+    x = digits.x_train[:200] * 1e38  # finite inputs whose activations overflow float32 at step 1
+    with pytest.raises(TrainingDivergedError, match=r"step 1 of 20 with lam=0\.001"):
+        train_classifier(mlp(hidden_units=8, seed=0), x, digits.y_train[:200], lam=1e-3, steps=20)
+
+
+def test_bad_training_arguments_are_refused(digits):
+    model = mlp(hidden_units=8)
+    x, y = digits.x_train[:200], digits.y_train[:200]
+    with pytest.raises(ValueError, match="lam"):
+        train_classifier(model, x, y, lam=-1.0, steps=1)
+    with pytest.raises(ValueError, match="steps"):
+        train_classifier(model, x, y, lam=0.0, steps=0)
+    with pytest.raises(ValueError, match="shapes"):
+        train_classifier(model, x, y[:10], lam=0.0, steps=1)
+    with pytest.raises(ValueError, match="larger than the training set"):
+        train_classifier(model, x[:50], y[:50], lam=0.0, steps=1)
+    with pytest.raises(ValueError, match="learning_rate"):
+        train_classifier(model, x, y, lam=0.0, steps=1, learning_rate=0)
