@@ -1,15 +1,26 @@
-import pytest
+import matplotlib
 
-from sparsebook.widgets import lam_slider
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from sparsebook.widgets import lam_slider  # noqa: E402
 
 
 def test_slider_draws_once_at_once_and_redraws_on_change():
     seen = []
-    slider = lam_slider([0.0, 1e-4, 1e-3], seen.append)
+
+    def draw(lam):
+        seen.append(lam)
+        plt.figure()
+        plt.title(f"λ = {lam}")
+
+    slider = lam_slider([0.0, 1e-4, 1e-3], draw)
     assert seen == [1e-4]  # headless: drawn once with the default, nothing waits
     slider.value = 1e-3
     assert seen == [1e-4, 1e-3]
     assert [label for label, _ in slider.options] == ["0", "1e-4", "1e-3"]
+    assert not plt.get_fignums()  # figures go through the display handle, not left open
 
 
 def test_slider_refuses_bad_input():

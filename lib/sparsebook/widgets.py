@@ -9,16 +9,17 @@ from .plots import format_lam
 
 def lam_slider(lams: Sequence[float], update: Callable[[float], None], value: float | None = None,
                description: str = "λ"):
-    """Show a slider over ``lams`` and call ``update(lam)`` to redraw below it.
+    """Show a slider over ``lams``; below it, the figure that ``update(lam)`` draws.
 
-    ``update`` draws with matplotlib; the slider shows its figure. It is called once
-    at once with ``value`` (default: the middle of the grid), so the figure also
-    appears where nobody moves the slider (a headless run, the static book).
-    Returns the slider widget.
+    ``update`` draws one matplotlib figure. It is called at once with ``value``
+    (default: the middle of the grid), so the figure also appears where nobody moves
+    the slider (a headless run, the static book); moving the slider replaces the
+    figure in place. No ``Output`` widget is involved, so headless executors have
+    no widget messages to wait for. Returns the slider widget.
     """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
-    from IPython.display import display
+    from IPython.display import DisplayHandle, display
 
     lams = list(lams)
     if not lams:
@@ -36,15 +37,16 @@ def lam_slider(lams: Sequence[float], update: Callable[[float], None], value: fl
         continuous_update=False,
         layout=widgets.Layout(width="420px"),
     )
-    output = widgets.Output()
 
-    def redraw(change=None):
-        with output:
-            output.clear_output(wait=True)
-            update(slider.value)
-            plt.show()  # inside the callback, or the figure never reaches the output
+    def draw(lam):
+        plt.close("all")
+        update(lam)
+        figure = plt.gcf()
+        plt.close(figure)  # shown through the display handle only, never twice
+        return figure
 
-    slider.observe(redraw, names="value")
-    display(widgets.VBox([slider, output]))
-    redraw()
+    display(slider)
+    figure_display = DisplayHandle()
+    figure_display.display(draw(value))
+    slider.observe(lambda change: figure_display.update(draw(change["new"])), names="value")
     return slider
