@@ -155,8 +155,14 @@ def train_classifier(
     optimizer.build(variables)
     batches = batch_schedule(len(x), batch_size, steps, seed)
 
-    @tf.function(input_signature=[tf.TensorSpec([None, batch_size], tf.int32)])
-    def run_steps(batch_indices):
+    # The data are arguments, not captured constants: a captured copy would live as long as
+    # TensorFlow's function caches, one more copy of the training set for every run of a sweep.
+    @tf.function(input_signature=[
+        tf.TensorSpec([None, *x.shape[1:]], tf.float32),
+        tf.TensorSpec([None], tf.int32),
+        tf.TensorSpec([None, batch_size], tf.int32),
+    ])
+    def run_steps(x_all, y_all, batch_indices):
         n = tf.shape(batch_indices)[0]
         records = tf.TensorArray(tf.float32, size=n)  # per step: loss, CE, penalty, batch AVR
         for i in tf.range(n):
@@ -178,7 +184,7 @@ def train_classifier(
     log = TrainingLog(lam=lam, convention=convention, batch_size=batch_size)
     start = time.perf_counter()
     for first in range(0, steps, steps_per_call):
-        records = run_steps(batches[first : first + steps_per_call]).numpy()
+        records = run_steps(x_all, y_all, batches[first : first + steps_per_call]).numpy()
         bad = np.flatnonzero(~np.isfinite(records[:, 0]))
         if bad.size:
             step = first + int(bad[0]) + 1
