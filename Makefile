@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # kernels draw with the inline backend, and Agg would silently drop every figure.)
 BOOK_ENV := SPARSEBOOK_MODE=quick TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore::DeprecationWarning
 
-.PHONY: setup book test unit notebooks build-book lab sweep clean
+.PHONY: setup book test unit build-book lab sweep clean
 
 setup: $(STAMP)
 
