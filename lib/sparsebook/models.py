@@ -8,18 +8,11 @@ initialisation is the source's: weights drawn from N(0, 0.1^2), every bias 0.1.
 from __future__ import annotations
 
 from .backend import keras
+from .checks import check_positive_int
 from .data import N_CLASSES, N_PIXELS
 
 SOURCE_WEIGHT_STDDEV = 0.1
 SOURCE_BIAS = 0.1
-
-
-def _check_units(units: int, name: str = "hidden_units") -> int:
-    if isinstance(units, bool) or not isinstance(units, int):
-        raise TypeError(f"{name} must be an int, got {type(units).__name__}")
-    if units < 1:
-        raise ValueError(f"{name} must be >= 1, got {units}")
-    return units
 
 
 def _dense(units: int, seed: int, name: str, activation=None) -> keras.layers.Dense:
@@ -37,7 +30,7 @@ def mlp(hidden_units: int = N_PIXELS, seed: int = 0) -> keras.Model:
 
     The ReLU layer is the ``"code"`` output: the layer the L1 penalty makes sparse.
     """
-    _check_units(hidden_units)
+    check_positive_int(hidden_units, "hidden_units")
     pixels = keras.Input(shape=(N_PIXELS,), name="pixels")
     code = _dense(hidden_units, seed, "code", activation="relu")(pixels)
     logits = _dense(N_CLASSES, seed + 1, "logits")(code)

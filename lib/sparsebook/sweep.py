@@ -32,6 +32,7 @@ from typing import Callable
 import numpy as np
 
 from . import __version__
+from .checks import check_lam, check_positive_int
 from .config import MODES, current_mode, settings
 
 SCHEMA_VERSION = 1
@@ -166,7 +167,7 @@ def train_and_measure(exp: Experiment, digits, lam: float, *, steps: int, batch_
                       on_progress=None, eval_batch_size: int = 1000) -> tuple[dict, object]:
     """Train one model of ``exp`` at ``lam`` and measure it; returns ``(record, model)``."""
     from .backend import device_name, keras
-    from .training import check_lam, evaluate_classifier, train_classifier
+    from .training import evaluate_classifier, train_classifier
 
     lam = check_lam(lam)
     keras.utils.set_random_seed(seed)
@@ -243,17 +244,13 @@ def sweep(name: str, mode: str | None = None, *, lams=None, steps: int | None = 
     keep_models : also return ``{lam: model}`` of the runs trained now (not the resumed ones).
     """
     from .data import load_mnist
-    from .training import check_lam
-
     exp = experiment(name)
     mode_settings = settings(mode)
     lams = exp.lams if lams is None else tuple(lams)
     if not lams:
         raise ValueError("lams must hold at least one value")
     lams = tuple(check_lam(lam) for lam in lams)
-    steps = mode_settings.steps if steps is None else steps
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
+    steps = mode_settings.steps if steps is None else check_positive_int(steps, "steps")
 
     data = {"schema": SCHEMA_VERSION, "experiment": name, "description": exp.description, "runs": []}
     if path is not None and Path(path).exists():

@@ -20,7 +20,6 @@ The loop keeps Python out of the inner loop: one ``tf.function`` call runs
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -28,6 +27,7 @@ from typing import Callable
 import numpy as np
 
 from .backend import keras, tf
+from .checks import check_lam, check_positive_int
 
 LAM_CONVENTIONS = ("batch_sum", "example_mean")
 SOURCE_LAM_CONVENTION = "batch_sum"
@@ -37,15 +37,6 @@ SOURCE_LEARNING_RATE = 1e-3
 
 class TrainingDivergedError(FloatingPointError):
     """The loss became NaN or infinite."""
-
-
-def check_lam(lam) -> float:
-    """Return ``lam`` as a float, or raise if it is not a finite number >= 0."""
-    if isinstance(lam, bool) or not isinstance(lam, (int, float, np.integer, np.floating)):
-        raise TypeError(f"lam must be a number, got {type(lam).__name__}")
-    if not math.isfinite(lam) or lam < 0:
-        raise ValueError(f"lam must be a finite number >= 0, got {lam}")
-    return float(lam)
 
 
 def check_convention(convention: str) -> str:
@@ -74,15 +65,7 @@ def l1_activity_penalty(activations, lam, convention: str = SOURCE_LAM_CONVENTIO
 
 def to_example_mean_lam(lam_batch_sum: float, batch_size: int = SOURCE_BATCH_SIZE) -> float:
     """The ``"example_mean"`` lambda that gives the same loss as a ``"batch_sum"`` one."""
-    return check_lam(lam_batch_sum) * _check_positive_int(batch_size, "batch_size")
-
-
-def _check_positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return int(value)
+    return check_lam(lam_batch_sum) * check_positive_int(batch_size, "batch_size")
 
 
 def batch_schedule(n_examples: int, batch_size: int, steps: int, seed: int) -> np.ndarray:
@@ -134,9 +117,9 @@ def train_classifier(
     """
     lam = check_lam(lam)
     check_convention(convention)
-    steps = _check_positive_int(steps, "steps")
-    batch_size = _check_positive_int(batch_size, "batch_size")
-    steps_per_call = _check_positive_int(steps_per_call, "steps_per_call")
+    steps = check_positive_int(steps, "steps")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    steps_per_call = check_positive_int(steps_per_call, "steps_per_call")
     if not (isinstance(learning_rate, (int, float)) and learning_rate > 0):
         raise ValueError(f"learning_rate must be a number > 0, got {learning_rate}")
     x = np.asarray(x, dtype=np.float32)
@@ -206,7 +189,7 @@ def train_classifier(
 
 def predict_in_batches(model: keras.Model, x, batch_size: int = 1000):
     """Yield ``(logits, code)`` as numpy arrays for consecutive batches of ``x``."""
-    batch_size = _check_positive_int(batch_size, "batch_size")
+    batch_size = check_positive_int(batch_size, "batch_size")
     x = np.asarray(x, dtype=np.float32)
 
     @tf.function

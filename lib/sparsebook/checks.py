@@ -1,0 +1,25 @@
+"""Argument checks shared by the public functions: one message per kind of mistake."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def check_lam(lam) -> float:
+    """Return ``lam`` as a float, or raise if it is not a finite number >= 0."""
+    if isinstance(lam, bool) or not isinstance(lam, (int, float, np.integer, np.floating)):
+        raise TypeError(f"lam must be a number, got {type(lam).__name__}")
+    if not math.isfinite(lam) or lam < 0:
+        raise ValueError(f"lam must be a finite number >= 0, got {lam}")
+    return float(lam)
+
+
+def check_positive_int(value, name: str) -> int:
+    """Return ``value`` as an int, or raise unless it is an integer >= 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}")
+    return int(value)
