@@ -44,3 +44,19 @@ def test_image_grid_shows_each_image():
     fig = image_grid(np.random.default_rng(0).normal(size=(7, 784)), columns=5)
     assert sum(len(ax.images) for ax in fig.axes) == 7
     plt.close("all")
+
+
+def test_bad_plot_input_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError, match="non-empty dict"):
+        accuracy_vs_avr({})
+    with pytest.raises(ValueError, match="holds no runs"):
+        metric_vs_lam({"ours": []}, "avr_test")
+    with pytest.raises(ValueError, match="lacks"):
+        accuracy_vs_avr({"ours": [{"lam": 0.0}]})
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        firing_rate_histogram([0.5, 1.5])
+    with pytest.raises(ValueError, match="flattened"):
+        image_grid(np.zeros((3, 10)))
+    plt.close("all")

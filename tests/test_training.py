@@ -113,3 +113,10 @@ def test_bad_training_arguments_are_refused(digits):
         train_classifier(model, x[:50], y[:50], lam=0.0, steps=1)
     with pytest.raises(ValueError, match="learning_rate"):
         train_classifier(model, x, y, lam=0.0, steps=1, learning_rate=0)
+
+
+def test_batch_schedule_refuses_bad_sizes():
+    with pytest.raises(ValueError, match="n_examples"):
+        batch_schedule(0, 4, 5, seed=0)
+    with pytest.raises(TypeError, match="steps"):
+        batch_schedule(10, 4, 2.5, seed=0)

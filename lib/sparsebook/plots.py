@@ -4,6 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import check_positive_int
+
+
+def _check_series(series: dict, keys: tuple) -> None:
+    """Raise unless ``series`` maps labels to non-empty lists of run records holding ``keys``."""
+    if not isinstance(series, dict) or not series:
+        raise ValueError("series must be a non-empty dict of label -> list of run records")
+    for label, runs in series.items():
+        if not runs:
+            raise ValueError(f"series {label!r} holds no runs")
+        for run in runs:
+            missing = [key for key in keys if key not in run]
+            if missing:
+                raise ValueError(f"a run of series {label!r} lacks {missing}")
+
 
 def _axes(ax):
     if ax is None:
@@ -29,6 +44,9 @@ def accuracy_vs_avr(series: dict, ax=None, avr_key: str = "avr_test", annotate: 
     ``avr_key``, or ``avr_train_batch`` where ``avr_key`` is missing, as in the
     source's table). Points of the series named ``annotate`` are labelled with λ.
     """
+    _check_series(series, ("lam", "test_accuracy"))
+    if any(avr_key not in run and "avr_train_batch" not in run for runs in series.values() for run in runs):
+        raise ValueError(f"every run needs {avr_key!r} or 'avr_train_batch'")
     ax = _axes(ax)
     for (label, runs), marker in zip(series.items(), "osD^v"):
         runs = sorted(runs, key=lambda run: run["lam"])
@@ -49,6 +67,7 @@ def accuracy_vs_avr(series: dict, ax=None, avr_key: str = "avr_test", annotate: 
 
 def metric_vs_lam(series: dict, key: str, ax=None, ylabel: str | None = None, log_y: bool = True):
     """A run metric (e.g. ``"avr_test"``) against λ > 0 on a log axis; λ = 0 as a dashed line."""
+    _check_series(series, ("lam",))
     ax = _axes(ax)
     for label, runs in series.items():
         runs = sorted(runs, key=lambda run: run["lam"])
@@ -70,8 +89,12 @@ def metric_vs_lam(series: dict, key: str, ax=None, ylabel: str | None = None, lo
 
 def firing_rate_histogram(firing_rates, ax=None, title: str | None = None, bins: int = 30):
     """Histogram of log10 unit firing rates; dead units (rate 0) are counted in the title."""
-    ax = _axes(ax)
     rates = np.asarray(firing_rates, dtype=float)
+    if rates.ndim != 1 or rates.size == 0:
+        raise ValueError(f"firing_rates must be a non-empty 1-D array (one rate per unit), got shape {rates.shape}")
+    if not np.all((rates >= 0) & (rates <= 1)):
+        raise ValueError("firing_rates must lie in [0, 1] (fractions of examples)")
+    ax = _axes(ax)
     alive = rates[rates > 0]
     dead = int((rates == 0).sum())
     if alive.size:
@@ -87,6 +110,9 @@ def image_grid(images, shape=(28, 28), columns: int = 10, titles=None, fig=None,
     import matplotlib.pyplot as plt
 
     images = np.asarray(images)
+    if images.ndim != 2 or images.shape[1] != shape[0] * shape[1]:
+        raise ValueError(f"images must be (n, {shape[0] * shape[1]}) flattened {shape} images, got shape {images.shape}")
+    columns = check_positive_int(columns, "columns")
     rows = -(-len(images) // columns)
     if fig is None:
         fig = plt.figure(figsize=(columns * 0.9, rows * 0.95), constrained_layout=True)

@@ -74,6 +74,9 @@ def batch_schedule(n_examples: int, batch_size: int, steps: int, seed: int) -> n
     Epochs of a fresh random permutation follow each other; a batch may straddle
     two epochs (as in the source's MNIST reader).
     """
+    n_examples = check_positive_int(n_examples, "n_examples")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    steps = check_positive_int(steps, "steps")
     rng = np.random.default_rng(seed)
     needed = steps * batch_size
     epochs = [rng.permutation(n_examples) for _ in range(-(-needed // n_examples))]
