@@ -6,6 +6,7 @@ in [0, 1] and integer labels 0-9, the layout of the source's TensorFlow reader.
 
 from __future__ import annotations
 
+import math
 import os
 import zipfile
 from pathlib import Path
@@ -155,6 +156,24 @@ def check_mnist_arrays(arrays: dict[str, np.ndarray], source: str = "MNIST") -> 
         labels = arrays[key]
         if labels.min() < 0 or labels.max() >= N_CLASSES:
             raise ValueError(f"{source}: {key} has labels outside 0..9 ({labels.min()}..{labels.max()})")
+
+
+def downsample(x, factor: int = 2) -> np.ndarray:
+    """Average-pool flattened square images by ``factor`` (784 pixels, factor 2 -> 196).
+
+    Quick mode uses it to keep dictionary learning small while the data stay real digits.
+    """
+    x = np.asarray(x)
+    if x.ndim != 2:
+        raise ValueError(f"x must be (examples, pixels), got shape {x.shape}")
+    if isinstance(factor, bool) or not isinstance(factor, (int, np.integer)) or factor < 1:
+        raise ValueError(f"factor must be an int >= 1, got {factor!r}")
+    side = math.isqrt(x.shape[1])
+    if side * side != x.shape[1] or side % factor:
+        raise ValueError(f"{x.shape[1]} pixels are not a square image whose side divides by {factor}")
+    small = side // factor
+    blocks = x.reshape(len(x), small, factor, small, factor)
+    return blocks.mean(axis=(2, 4)).reshape(len(x), small * small).astype(x.dtype, copy=False)
 
 
 def _keras_mnist() -> dict[str, np.ndarray]:
