@@ -95,3 +95,15 @@ def test_offline_without_a_file_says_how_to_get_the_data(monkeypatch):
     assert "SPARSEBOOK_MNIST" in str(info.value) and "quick" in str(info.value)
     assert info.value.__cause__ is None and info.value.__suppress_context__
     assert data.HOW_TO_GET_MNIST == str(info.value)
+
+
+def test_downsample_averages_square_blocks():
+    from sparsebook.data import downsample
+
+    x = np.arange(16.0)[None, :]  # one 4x4 image
+    assert downsample(x, 2).tolist() == [[2.5, 4.5, 10.5, 12.5]]
+    assert downsample(np.ones((3, 784), np.float32), 2).shape == (3, 196)
+    with pytest.raises(ValueError, match="square image"):
+        downsample(np.ones((1, 10)), 2)
+    with pytest.raises(ValueError, match="factor"):
+        downsample(x, 0)

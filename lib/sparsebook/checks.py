@@ -7,12 +7,12 @@ import math
 import numpy as np
 
 
-def check_lam(lam) -> float:
+def check_lam(lam, name: str = "lam") -> float:
     """Return ``lam`` as a float, or raise if it is not a finite number >= 0."""
     if isinstance(lam, bool) or not isinstance(lam, (int, float, np.integer, np.floating)):
-        raise TypeError(f"lam must be a number, got {type(lam).__name__}")
+        raise TypeError(f"{name} must be a number, got {type(lam).__name__}")
     if not math.isfinite(lam) or lam < 0:
-        raise ValueError(f"lam must be a finite number >= 0, got {lam}")
+        raise ValueError(f"{name} must be a finite number >= 0, got {lam}")
     return float(lam)
 
 

@@ -104,7 +104,7 @@ def soft_threshold(z, threshold: float, nonnegative: bool = False):
     It solves ``min_h (z - h)^2 / 2 + threshold |h|``, so the code of ``(x - h)^2 + lam |h|``
     is ``soft_threshold(x, lam / 2)``. With ``nonnegative=True``, negatives become 0 too.
     """
-    threshold = check_lam(threshold)
+    threshold = check_lam(threshold, "threshold")
     z = np.asarray(z)
     if nonnegative:
         return np.maximum(z - threshold, 0)
@@ -114,7 +114,7 @@ def soft_threshold(z, threshold: float, nonnegative: bool = False):
 def hard_threshold(z, threshold: float):
     """Keep ``z`` where ``|z| > threshold``, zero elsewhere: the code of ``(x - h)^2 + lam [h != 0]``
     is ``hard_threshold(x, sqrt(lam))``."""
-    threshold = check_lam(threshold)
+    threshold = check_lam(threshold, "threshold")
     z = np.asarray(z)
     return np.where(np.abs(z) > threshold, z, 0)
 
