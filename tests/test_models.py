@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from sparsebook.models import mlp
+from sparsebook.models import mlp, sparse_coding_encoder
+from sparsebook.solvers import ista
 
 
 def test_mlp_is_the_source_architecture():
@@ -37,3 +38,39 @@ def test_bad_sizes_are_refused():
         mlp(hidden_units=0)
     with pytest.raises(TypeError, match="int"):
         mlp(hidden_units=7.5)
+
+
+def _unit_atoms(n_features=12, n_atoms=20, seed=0):
+    atoms = np.random.default_rng(seed).normal(size=(n_features, n_atoms))
+    return atoms / np.linalg.norm(atoms, axis=0)
+
+
+def test_untrained_encoder_is_one_ista_step_from_zero():
+    dictionary = _unit_atoms()
+    x = np.random.default_rng(1).random((30, 12))
+    code = sparse_coding_encoder(dictionary, lam=0.3)(x.astype(np.float32))["code"].numpy()
+    expected = ista(x, dictionary, 0.3, max_iter=1, tol=0, nonnegative=True).codes
+    np.testing.assert_allclose(code, expected, atol=1e-6)
+    assert (code == 0).any() and (code > 0).any()
+
+
+def test_encoder_decodes_with_the_fixed_dictionary():
+    dictionary = _unit_atoms()
+    model = sparse_coding_encoder(dictionary, lam=0.1)
+    out = model(np.random.default_rng(2).random((5, 12)).astype(np.float32))
+    np.testing.assert_allclose(out["reconstruction"].numpy(), out["code"].numpy() @ dictionary.T, atol=1e-5)
+    assert [v.path for v in model.trainable_variables] == ["code/kernel", "code/bias"]
+
+
+@pytest.mark.parametrize("dictionary, lam, error, message", [
+    (_unit_atoms(), -0.1, ValueError, "lam"),
+    (_unit_atoms(), "0.1", TypeError, "lam"),
+    (2 * _unit_atoms(), 0.1, ValueError, "norms in"),
+    (np.zeros((12, 3)), 0.1, ValueError, "norms in"),
+    (np.ones(12) / 4, 0.1, ValueError, "features, atoms"),
+    (np.full((12, 3), np.nan), 0.1, ValueError, "NaN"),
+    (np.array([["a"]]), 0.1, TypeError, "numeric"),
+], ids=["negative lam", "string lam", "long atoms", "zero atoms", "1-D", "NaN", "strings"])
+def test_encoder_refuses_bad_dictionary_or_lam(dictionary, lam, error, message):
+    with pytest.raises(error, match=message):
+        sparse_coding_encoder(dictionary, lam)

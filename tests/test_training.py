@@ -1,15 +1,18 @@
 import numpy as np
 import pytest
 
-from sparsebook.data import load_subset
-from sparsebook.models import mlp
+from sparsebook import solvers
+from sparsebook.data import downsample, load_subset
+from sparsebook.models import mlp, sparse_coding_encoder
 from sparsebook.training import (
     TrainingDivergedError,
     batch_schedule,
     evaluate_classifier,
     l1_activity_penalty,
+    sparse_coding_loss,
     to_example_mean_lam,
     train_classifier,
+    train_sparse_encoder,
 )
 
 CODES = np.array([[0.0, 1.0, 2.0], [3.0, 0.0, 0.0]], np.float32)  # L1 over the batch: 6
@@ -120,3 +123,51 @@ def test_batch_schedule_refuses_bad_sizes():
         batch_schedule(0, 4, 5, seed=0)
     with pytest.raises(TypeError, match="steps"):
         batch_schedule(10, 4, 2.5, seed=0)
+
+
+def test_sparse_coding_loss_is_the_solvers_objective_per_example():
+    rng = np.random.default_rng(0)
+    x, dictionary, code = rng.random((7, 5)), rng.normal(size=(5, 9)), np.maximum(rng.normal(size=(7, 9)), 0)
+    loss = float(sparse_coding_loss(x, code, code @ dictionary.T, lam=0.7))
+    assert loss == pytest.approx(solvers.objective(x, dictionary, code, 0.7) / 7, rel=1e-12)
+
+
+def test_sparse_coding_loss_refuses_bad_lam_and_shapes():
+    x = np.ones((4, 3))
+    with pytest.raises(ValueError, match="lam"):
+        sparse_coding_loss(x, np.ones((4, 2)), x, lam=-1.0)
+    with pytest.raises(ValueError, match="shapes"):
+        sparse_coding_loss(x, np.ones((4, 2)), np.ones((4, 2)), lam=0.1)
+
+
+@pytest.fixture(scope="module")
+def small_digits():
+    x = downsample(load_subset().x_train[:1200], 4)  # 7x7 digits: a problem of seconds
+    return x[:1000], x[1000:]
+
+
+def test_training_lowers_the_held_out_objective_and_keeps_the_decoder(small_digits):
+    train, held_out = small_digits
+    dictionary = solvers.initial_dictionary(train, 64, seed=0)
+    model = sparse_coding_encoder(dictionary, lam=0.5)
+    before = solvers.objective(held_out, dictionary, model(held_out)["code"].numpy(), 0.5)
+    log = train_sparse_encoder(model, train, lam=0.5, steps=300, learning_rate=1e-3)
+    after = solvers.objective(held_out, dictionary, model(held_out)["code"].numpy(), 0.5)
+    assert log.loss.shape == (300,) and log.loss[-10:].mean() < log.loss[:10].mean()
+    assert after < 0.8 * before
+    np.testing.assert_array_equal(model.get_layer("reconstruction").kernel.numpy(), dictionary.T.astype(np.float32))
+
+
+def test_bad_encoder_training_arguments_are_refused(small_digits):
+    train, _ = small_digits
+    model = sparse_coding_encoder(solvers.initial_dictionary(train, 16, seed=0), lam=0.5)
+    with pytest.raises(ValueError, match="lam"):
+        train_sparse_encoder(model, train, lam=-0.5, steps=1)
+    with pytest.raises(ValueError, match=r"x must be \(examples, 49\)"):
+        train_sparse_encoder(model, train[:, :10], lam=0.5, steps=1)
+    with pytest.raises(ValueError, match="larger than the training set"):
+        train_sparse_encoder(model, train[:50], lam=0.5, steps=1)
+    with pytest.raises(ValueError, match="NaN"):
+        train_sparse_encoder(model, np.full_like(train, np.nan), lam=0.5, steps=1)
+    with pytest.raises(TypeError, match="steps"):
+        train_sparse_encoder(model, train, lam=0.5, steps=1.5)

@@ -3,12 +3,15 @@
 Every classifier returns a dict of two outputs: ``"logits"`` (before the softmax)
 and ``"code"``, the activations of the layer whose sparsity we study. The
 initialisation is the source's: weights drawn from N(0, 0.1^2), every bias 0.1.
+The sparse coding encoder returns ``"code"`` and ``"reconstruction"`` instead.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 from .backend import keras
-from .checks import check_positive_int
+from .checks import check_lam, check_positive_int
 from .data import N_CLASSES, N_PIXELS
 
 SOURCE_WEIGHT_STDDEV = 0.1
@@ -35,3 +38,60 @@ def mlp(hidden_units: int = N_PIXELS, seed: int = 0) -> keras.Model:
     code = _dense(hidden_units, seed, "code", activation="relu")(pixels)
     logits = _dense(N_CLASSES, seed + 1, "logits")(code)
     return keras.Model(pixels, {"logits": logits, "code": code}, name="mlp")
+
+
+def sparse_coding_encoder(dictionary, lam: float, name: str = "sparse_coding_encoder") -> keras.Model:
+    """A ReLU encoder over the fixed decoder ``D``: an auto-encoder for non-negative sparse coding.
+
+    The encoder ``h = ReLU(W x + b)`` starts as one ISTA step from ``h = 0``:
+    ``W = (2 / L) D^T`` and ``b = -lam / L``, with ``L`` the Lipschitz constant of
+    :func:`sparsebook.solvers.lipschitz_constant`. The decoder ``x_hat = D h`` is ``D``
+    itself and is not trained, so the trainable weights are the encoder's only.
+
+    Parameters
+    ----------
+    dictionary : (features, atoms) array, one atom per column, each of norm at most 1.
+    lam : the weight of the L1 penalty in the sparse coding objective (>= 0).
+
+    Returns
+    -------
+    A Keras model from ``x`` (examples, features) to ``{"code": h, "reconstruction": D h}``.
+    """
+    from .solvers import lipschitz_constant
+
+    dictionary = _check_dictionary(dictionary)
+    lam = check_lam(lam)
+    n_features, n_atoms = dictionary.shape
+    step = 1.0 / lipschitz_constant(dictionary)
+    x = keras.Input(shape=(n_features,), name="x")
+    code = keras.layers.Dense(
+        n_atoms,
+        activation="relu",
+        kernel_initializer=keras.initializers.Constant(2.0 * step * dictionary),  # Keras kernels are (in, out)
+        bias_initializer=keras.initializers.Constant(-lam * step),
+        name="code",
+    )(x)
+    decoder = keras.layers.Dense(
+        n_features,
+        use_bias=False,
+        kernel_initializer=keras.initializers.Constant(dictionary.T),
+        trainable=False,
+        name="reconstruction",
+    )
+    return keras.Model(x, {"code": code, "reconstruction": decoder(code)}, name=name)
+
+
+def _check_dictionary(dictionary) -> np.ndarray:
+    dictionary = np.asarray(dictionary)
+    if dictionary.dtype == object or not np.issubdtype(dictionary.dtype, np.number):
+        raise TypeError(f"dictionary must be a numeric array, got dtype {dictionary.dtype}")
+    if dictionary.ndim != 2 or dictionary.size == 0:
+        raise ValueError(f"dictionary must be a non-empty (features, atoms) array, got shape {dictionary.shape}")
+    if not np.all(np.isfinite(dictionary)):
+        raise ValueError("dictionary holds NaN or infinite values")
+    norms = np.linalg.norm(dictionary, axis=0)
+    bad = np.flatnonzero((norms == 0) | (norms > 1 + 1e-5))
+    if bad.size:
+        raise ValueError(f"dictionary atoms (columns) must have norms in (0, 1], got {norms[bad[0]]:.4g} "
+                         f"for atom {bad[0]}; divide each column by max(1, its norm)")
+    return dictionary.astype(np.float32)

@@ -16,13 +16,17 @@ MEAN over the batch and the penalty is the L1 norm of the code (ReLU outputs, so
 
 The loop keeps Python out of the inner loop: one ``tf.function`` call runs
 ``steps_per_call`` Adam steps on data resident in TensorFlow.
+
+The sparse coding encoder (:func:`sparsebook.models.sparse_coding_encoder`) is trained
+on the sparse coding objective itself, :func:`sparse_coding_loss`, by
+:func:`train_sparse_encoder`.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -231,3 +235,74 @@ def evaluate_classifier(model: keras.Model, x, y, batch_size: int = 1000) -> Eva
         activity.update(code)
         first += len(logits)
     return Evaluation(accuracy=correct / len(y), activity=activity)
+
+
+# -- the sparse coding encoder ------------------------------------------------------------
+
+def sparse_coding_loss(x, code, reconstruction, lam):
+    """The sparse coding objective, averaged over the batch: ``mean_k ||x_k - D h_k||^2 + lam ||h_k||_1``.
+
+    The same number as ``sparsebook.solvers.objective(x, D, code, lam) / len(x)``,
+    with ``reconstruction = code @ D.T``.
+    """
+    lam = check_lam(lam)
+    x = tf.convert_to_tensor(x)
+    reconstruction = tf.convert_to_tensor(reconstruction, dtype=x.dtype)
+    code = tf.convert_to_tensor(code, dtype=x.dtype)
+    if x.shape.rank != 2 or code.shape.rank != 2 or x.shape != reconstruction.shape:
+        raise ValueError(f"x and reconstruction must be (examples, features) and code (examples, atoms), "
+                         f"got shapes {x.shape}, {reconstruction.shape} and {code.shape}")
+    reconstruction_error = tf.reduce_mean(tf.reduce_sum(tf.square(x - reconstruction), axis=1))
+    return reconstruction_error + l1_activity_penalty(code, lam, "example_mean")
+
+
+class EncoderTraining(NamedTuple):
+    """What :func:`train_sparse_encoder` returns."""
+
+    loss: np.ndarray  # the batch's sparse coding loss at every step
+    seconds: float
+
+
+def train_sparse_encoder(model: keras.Model, x, *, lam: float, steps: int, batch_size: int = SOURCE_BATCH_SIZE,
+                         learning_rate: float = 1e-4, seed: int = 0) -> EncoderTraining:
+    """Train the encoder of ``model`` (:func:`sparsebook.models.sparse_coding_encoder`) with Adam.
+
+    Each step takes a batch of ``x`` (examples, features) and lowers :func:`sparse_coding_loss`,
+    the objective the solvers minimise; the decoder is not trainable, so it stays ``D``.
+    """
+    lam = check_lam(lam)
+    steps = check_positive_int(steps, "steps")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    if not (isinstance(learning_rate, (int, float)) and learning_rate > 0):
+        raise ValueError(f"learning_rate must be a number > 0, got {learning_rate}")
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim != 2 or x.shape[1] != model.input_shape[-1]:
+        raise ValueError(f"x must be (examples, {model.input_shape[-1]}) for this model, got shape {x.shape}")
+    if len(x) < batch_size:
+        raise ValueError(f"batch_size ({batch_size}) is larger than the training set ({len(x)} examples)")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x contains NaN or infinite values")
+
+    optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
+    variables = model.trainable_variables
+    optimizer.build(variables)
+
+    @tf.function
+    def run_steps(x_all, batch_indices):
+        losses = tf.TensorArray(tf.float32, size=tf.shape(batch_indices)[0])
+        for i in tf.range(tf.shape(batch_indices)[0]):
+            x_batch = tf.gather(x_all, batch_indices[i])
+            with tf.GradientTape() as tape:
+                outputs = model(x_batch, training=True)
+                loss = sparse_coding_loss(x_batch, outputs["code"], outputs["reconstruction"], lam)
+            optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+            losses = losses.write(i, loss)
+        return losses.stack()
+
+    start = time.perf_counter()
+    losses = run_steps(tf.constant(x), tf.constant(batch_schedule(len(x), batch_size, steps, seed))).numpy()
+    if not np.all(np.isfinite(losses)):
+        step = int(np.flatnonzero(~np.isfinite(losses))[0]) + 1
+        raise TrainingDivergedError(f"training diverged: the loss became {losses[step - 1]} at step {step} "
+                                    f"of {steps} with lam={lam:g}. Try a smaller learning rate.")
+    return EncoderTraining(losses, time.perf_counter() - start)
