@@ -1,21 +1,30 @@
-"""Measure what the issue notes report: test-suite wall time and sweep time / memory.
+"""Measure what the issue notes report: test-suite wall time, sweep time / memory, solver speed.
 
     python benchmarks/measure.py make-test             # `make test` here (warm environment)
     python benchmarks/measure.py make-test --scratch   # a fresh clone, new .venv, then `make test`
     python benchmarks/measure.py sweep mlp             # a full sweep into a scratch results file
+    SPARSEBOOK_MNIST=mnist.npz python benchmarks/measure.py solvers [--n-digits 500]
+                                                       # FISTA / ISTA / scikit-learn on one problem
 
-Prints one line per measurement; nothing here is asserted by the tests.
+Prints one line per measurement; nothing here is asserted by the tests. ``solvers`` also
+writes results/solver_benchmark.json (schema in :func:`solvers`).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import inspect
+import math
 import os
+import platform
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+import warnings
+from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,6 +61,160 @@ def sweep(name: str, mode: str, steps: int | None) -> None:
     print(f"sweep {name} ({mode}{f', {steps} steps' if steps else ''}): wall {wall:.0f} s, peak RSS {peak:.0f} MiB")
 
 
+def solvers(args) -> None:
+    """FISTA, ISTA and scikit-learn's SparseCoder on one problem, to one accuracy; JSON out.
+
+    The problem: the first ``n_digits`` MNIST test digits (float32) on a 784 x ``atoms``
+    dictionary, objective ``sum ||x - D h||^2 + lam ||h||_1`` (scikit-learn alpha = lam / 2).
+    Every gap is recomputed in float64 as ``sum duality_gap / objective`` on the digits the
+    method ran on. A method is first timed on the first ``subset`` digits; if that projects
+    to more than ``budget`` seconds for all digits, its time is the subset's scaled linearly
+    (``extrapolated``), otherwise it is run on all digits. ISTA runs on FISTA float32's digits,
+    in chunks, until ``tol`` or ``ista_seconds`` (at least FISTA's time); short of tol, it
+    reports its gap at FISTA's wall time. The JSON file (``--out``):
+
+    - ``problem``: n_digits, n_features, n_atoms, lam, sklearn_alpha, tol, avg_l0 (non-zeros
+      per digit of the most accurate codes), avg_l0_method, dictionary ("learned" or
+      "initial"), dictionary_train_digits, dictionary_epochs, dictionary_seconds;
+    - ``methods``, one dict each: name, dtype, n_digits_run, seconds_run (measured),
+      seconds (for all n_digits: measured, or extrapolated), extrapolated, iterations (or
+      null), relative_gap, reached_tol, avg_l0, note;
+    - ``machine``: cpu_count, blas, blas_threads, numpy, sklearn, python, platform,
+      loadavg_start / loadavg_end (1-minute; other work may share the cores), git_commit,
+      solvers_sha256, solvers_modified (solvers.py differs from git_commit), date;
+    - schema_version, command.
+    """
+    import numpy as np
+    import sklearn
+    from sklearn.decomposition import SparseCoder
+    from threadpoolctl import threadpool_info
+
+    from sparsebook import solvers as sv
+    from sparsebook.data import load_mnist
+    from sparsebook.sweep import write_results
+
+    lam, tol = args.lam, args.tol
+    loadavg_start = os.getloadavg()[0]
+    digits = load_mnist("full")
+    X = digits.x_test[: args.n_digits]
+    start = time.perf_counter()
+    if args.dictionary == "learned":
+        D = sv.learn_dictionary(digits.x_train[: args.train_digits], args.atoms, lam, n_epochs=args.epochs,
+                                code_max_iter=args.code_max_iter).dictionary
+    else:
+        D = sv.initial_dictionary(digits.x_train[: args.train_digits], args.atoms)
+    setup = time.perf_counter() - start
+    print(f"dictionary {D.shape[0]} x {D.shape[1]}, {args.dictionary} from {args.train_digits} training digits"
+          + (f", {args.epochs} epochs of at most {args.code_max_iter} FISTA steps" if args.dictionary == "learned" else "")
+          + f": {setup:.0f} s (not timed below)", flush=True)
+
+    def relative_gap(Xr, H):
+        X64, D64, H64 = Xr.astype(np.float64), D.astype(np.float64), H.astype(np.float64)
+        return float(sv.duality_gap(X64, D64, H64, lam).sum() / sv.objective(X64, D64, H64, lam))
+
+    methods = []
+
+    def record(name, dtype, Xr, seconds_run, H, iterations, note=""):
+        n_run = len(Xr)
+        gap = relative_gap(Xr, H)
+        seconds = seconds_run * len(X) / n_run
+        entry = dict(name=name, dtype=dtype, n_digits_run=n_run, seconds_run=round(seconds_run, 2),
+                     seconds=round(seconds, 2), extrapolated=n_run < len(X), iterations=iterations,
+                     relative_gap=gap, reached_tol=gap <= tol, avg_l0=float(np.mean(np.sum(H != 0, axis=1))),
+                     note=note)
+        methods.append(entry)
+        how = f"extrapolated from {n_run} digits ({seconds_run:.1f} s)" if entry["extrapolated"] else "measured"
+        print(f"{name}: {seconds:.1f} s for {len(X)} digits ({how}), "
+              f"{'' if iterations is None else f'{iterations} iterations, '}relative gap {gap:.2e}"
+              f"{'' if gap <= tol else f' (short of tol {tol:g})'}, avg L0 {entry['avg_l0']:.1f}"
+              f"{f'; {note}' if note else ''}", flush=True)
+        return entry
+
+    def measure(name, dtype, run):
+        """run(Xr) -> (codes, iterations, note); the subset first, all digits if within budget."""
+        Xr = X[: args.subset] if args.subset < len(X) else X
+        while True:
+            t = time.perf_counter()
+            H, iterations, note = run(Xr)
+            seconds = time.perf_counter() - t
+            if len(Xr) == len(X) or seconds * len(X) / len(Xr) > args.budget:
+                return record(name, dtype, Xr, seconds, H, iterations, note)
+            print(f"  {name} on {len(Xr)} digits: {seconds:.1f} s; running all {len(X)}", flush=True)
+            Xr = X
+
+    def fista(dtype):
+        def run(Xr):
+            r = sv.fista(Xr.astype(dtype, copy=False), D.astype(dtype, copy=False), lam, max_iter=args.max_iter, tol=tol)
+            return r.codes, r.n_iter, ""
+        return run
+
+    f32 = measure("fista_float32", "float32", fista(np.float32))
+    if not args.no_float64:
+        measure("fista_float64", "float64", fista(np.float64))
+
+    Xi = X[: f32["n_digits_run"]]  # ISTA: chunks of its own iterations (restarting is exact for ISTA)
+    limit = max(args.ista_seconds, f32["seconds_run"])
+    H, iterations, t, at = None, 0, time.perf_counter(), (math.inf,)
+    while True:
+        r = sv.ista(Xi, D, lam, max_iter=args.ista_chunk, tol=tol, H0=H)
+        H, iterations, elapsed = r.codes, iterations + r.n_iter, time.perf_counter() - t
+        if abs(elapsed - f32["seconds_run"]) < abs(at[0] - f32["seconds_run"]):
+            at = (elapsed, iterations, H)  # the chunk that ends nearest FISTA's wall time
+        if r.n_iter < args.ista_chunk or relative_gap(Xi, H) <= tol or elapsed >= limit:
+            break
+    if relative_gap(Xi, H) <= tol:
+        record("ista_float32", "float32", Xi, elapsed, H, iterations)
+    else:
+        note = (f"short of tol after {elapsed:.0f} s ({iterations} iterations, relative gap "
+                f"{relative_gap(Xi, H):.2e}); reported at FISTA float32's wall time, in chunks of {args.ista_chunk}")
+        record("ista_float32", "float32", Xi, at[0], at[2], at[1], note)
+
+    def sparse_coder(algorithm):
+        def run(Xr):
+            coder = SparseCoder(D.T, transform_algorithm=algorithm, transform_alpha=lam / 2,
+                                transform_max_iter=args.sklearn_max_iter)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", sklearn.exceptions.ConvergenceWarning)
+                H = coder.transform(Xr)
+            unconverged = sum(issubclass(w.category, sklearn.exceptions.ConvergenceWarning) for w in caught)
+            note = f"transform_max_iter={args.sklearn_max_iter}, n_jobs=None"
+            if unconverged:
+                note += f"; ConvergenceWarning for {unconverged} of {len(Xr)} digits"
+            return H, None, note
+        return run
+
+    measure("sklearn_lasso_lars", "float32", sparse_coder("lasso_lars"))
+    cd = measure("sklearn_lasso_cd", "float32", sparse_coder("lasso_cd"))
+    if not cd["reached_tol"]:
+        print(f"  lasso_cd stops short of tol {tol:g}: raise --sklearn-max-iter", flush=True)
+
+    best = min(methods, key=lambda m: m["relative_gap"])
+    print(f"lam {lam:g} (sklearn alpha {lam / 2:g}): avg L0 {best['avg_l0']:.1f} non-zeros per digit "
+          f"({best['name']}'s codes)", flush=True)
+    blas = [p for p in threadpool_info() if p["user_api"] == "blas"]
+    solvers_file = Path(sv.__file__)
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    modified = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", str(solvers_file)], cwd=ROOT).returncode != 0
+    machine = dict(cpu_count=os.cpu_count(), blas=", ".join(f"{p['internal_api']} {p['version']}" for p in blas),
+                   blas_threads=max((p["num_threads"] for p in blas), default=None), numpy=np.__version__,
+                   sklearn=sklearn.__version__, python=platform.python_version(), platform=platform.platform(),
+                   loadavg_start=loadavg_start, loadavg_end=os.getloadavg()[0], git_commit=commit,
+                   solvers_sha256=hashlib.sha256(solvers_file.read_bytes()).hexdigest(),
+                   solvers_modified=modified, fista_signature=str(inspect.signature(sv.fista)),
+                   date=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    print(f"machine: {machine['cpu_count']} CPUs, {machine['blas']} with {machine['blas_threads']} threads, "
+          f"load average {loadavg_start:.1f} at start, {machine['loadavg_end']:.1f} at end"
+          f"{', solvers.py modified since ' + commit[:7] if modified else ''}", flush=True)
+    problem = dict(n_digits=len(X), n_features=X.shape[1], n_atoms=D.shape[1], lam=lam, sklearn_alpha=lam / 2,
+                   tol=tol, avg_l0=best["avg_l0"], avg_l0_method=best["name"], dictionary=args.dictionary,
+                   dictionary_train_digits=args.train_digits,
+                   dictionary_epochs=args.epochs if args.dictionary == "learned" else None,
+                   dictionary_seconds=round(setup, 2))
+    write_results(args.out, dict(schema_version=1, command=" ".join(sys.argv), problem=problem,
+                                 methods=methods, machine=machine))
+    print(f"wrote {args.out}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -61,9 +224,28 @@ def main() -> None:
     p.add_argument("name")
     p.add_argument("--mode", default="full")
     p.add_argument("--steps", type=int)
+    p = sub.add_parser("solvers", help="FISTA / ISTA / scikit-learn SparseCoder, one problem; needs the full MNIST")
+    p.add_argument("--n-digits", type=int, default=10_000, help="MNIST test digits to encode")
+    p.add_argument("--lam", type=float, default=1.0)
+    p.add_argument("--tol", type=float, default=1e-4, help="relative duality gap FISTA and ISTA stop at")
+    p.add_argument("--atoms", type=int, default=1568)
+    p.add_argument("--dictionary", choices=("learned", "initial"), default="learned")
+    p.add_argument("--train-digits", type=int, default=2000, help="training digits the dictionary comes from")
+    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--code-max-iter", type=int, default=100, help="FISTA steps per epoch of dictionary learning")
+    p.add_argument("--subset", type=int, default=500, help="digits a method is first timed on")
+    p.add_argument("--budget", type=float, default=600, help="seconds above which a method's time is extrapolated")
+    p.add_argument("--max-iter", type=int, default=20_000, help="FISTA iterations at most")
+    p.add_argument("--ista-seconds", type=float, default=300)
+    p.add_argument("--ista-chunk", type=int, default=200)
+    p.add_argument("--sklearn-max-iter", type=int, default=1000)
+    p.add_argument("--no-float64", action="store_true")
+    p.add_argument("--out", default=str(ROOT / "results" / "solver_benchmark.json"))
     args = parser.parse_args()
     if args.what == "make-test":
         make_test(args.scratch)
+    elif args.what == "solvers":
+        solvers(args)
     else:
         sweep(args.name, args.mode, args.steps)
 

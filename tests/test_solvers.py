@@ -97,6 +97,25 @@ def test_fista_needs_fewer_iterations_than_ista_for_the_same_gap():
     assert fista.n_iter < ista.n_iter
 
 
+def test_every_example_meets_the_tolerance_on_its_own():
+    X, D = problem(seed=10, n=40)
+    X[:5] = 0.0  # blank examples: code 0, done at the first check
+    result = solvers.fista(X, D, 0.3, tol=1e-5, max_iter=100_000)
+    gaps = solvers.duality_gap(X, D, result.codes, 0.3)
+    reconstruction, penalty = solvers.objective_terms(X, D, result.codes, 0.3)
+    assert np.all(gaps <= 1e-5 * (reconstruction + penalty) + 1e-15)
+    assert np.all(result.codes[:5] == 0)
+
+
+def test_restarts_reach_the_same_codes_in_fewer_iterations():
+    X, D = problem(seed=11)
+    plain = solvers.fista(X, D, 0.2, max_iter=100_000, tol=1e-7, restart=False)
+    restarted = solvers.fista(X, D, 0.2, max_iter=100_000, tol=1e-7, restart=True)
+    assert restarted.n_iter < plain.n_iter
+    assert solvers.objective(X, D, restarted.codes, 0.2) == pytest.approx(
+        solvers.objective(X, D, plain.codes, 0.2), rel=1e-6)
+
+
 def test_ista_objective_never_increases_and_tracks_every_iterate():
     X, D = problem(seed=4)
     result = solvers.ista(X, D, 0.4, max_iter=50, tol=0, track=True)
@@ -142,6 +161,13 @@ def test_dictionary_step_moves_an_unused_atom_without_changing_the_objective():
     assert solvers.objective(X, D_new, H, 0.2) <= solvers.objective(X, D, H, 0.2) + 1e-12
 
 
+def test_refit_on_support_keeps_the_zeros_and_removes_the_shrinkage():
+    X = np.array([[3.0, 0.2]])
+    H = solvers.soft_threshold(X, 0.5)  # D = I: codes (2.5, 0), shrunk by 0.5
+    refit = solvers.refit_on_support(X, np.eye(2), H)
+    assert refit.tolist() == [[3.0, 0.0]]
+
+
 def test_initial_dictionary_uses_distinct_non_blank_examples():
     X = np.vstack([np.zeros((3, 4)), np.eye(4)])
     D = solvers.initial_dictionary(X, 4, seed=0)
@@ -182,5 +208,7 @@ def test_wrong_types_raise_type_errors():
         solvers.fista([["a", "b"]], D, 0.1)
     with pytest.raises(TypeError, match="nonnegative"):
         solvers.fista(X, D, 0.1, nonnegative="yes")
+    with pytest.raises(TypeError, match="restart"):
+        solvers.fista(X, D, 0.1, restart=None)
     with pytest.raises(TypeError, match="max_iter"):
         solvers.fista(X, D, 0.1, max_iter=1.5)

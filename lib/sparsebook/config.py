@@ -25,12 +25,20 @@ class ModeSettings:
     steps: int  # training steps per run
     batch_size: int
     eval_batch_size: int
+    # Sparse coding chapters (numpy): digits average-pooled by this factor, atoms, examples.
+    coding_downsample: int
+    coding_atoms: int
+    coding_examples: int
 
 
 SETTINGS = {
-    "quick": ModeSettings("quick", data="subset", steps=1500, batch_size=100, eval_batch_size=1000),
-    # The source: 20,000 Adam steps of batch 100 on the full training set.
-    "full": ModeSettings("full", data="full", steps=20_000, batch_size=100, eval_batch_size=1000),
+    # Quick: 14 x 14 digits and 392 atoms (twice over-complete), seconds of numpy.
+    "quick": ModeSettings("quick", data="subset", steps=1500, batch_size=100, eval_batch_size=1000,
+                          coding_downsample=2, coding_atoms=392, coding_examples=1000),
+    # The source: 20,000 Adam steps of batch 100 on the full training set;
+    # 784 x 1,568 dictionaries for sparse coding.
+    "full": ModeSettings("full", data="full", steps=20_000, batch_size=100, eval_batch_size=1000,
+                         coding_downsample=1, coding_atoms=1568, coding_examples=10_000),
 }
 
 
