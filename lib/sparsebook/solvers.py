@@ -270,21 +270,25 @@ def update_dictionary(X, D, H) -> np.ndarray:
     """One pass of block coordinate descent over the atoms (Mairal et al. 2010).
 
     Each atom in turn gets the exact minimiser of ``||X - H D^T||^2`` over the unit ball,
-    the others fixed, so the reconstruction error never increases. An atom no example uses
-    is moved onto the worst-reconstructed example (its code is 0, so the objective is unchanged).
+    the others fixed, so the reconstruction error never increases. Atoms no example uses are
+    moved onto the residuals of the worst-reconstructed examples (their codes are 0, so the
+    objective is unchanged).
     """
     X = _check_matrix(X, "X")
     D = _check_matrix(D, "D").astype(X.dtype, copy=True)
     H = _check_codes(H, X, D)
     usage = H.T @ H  # (K, K)
     target = X.T @ H  # (m, K)
+    unused = np.flatnonzero(np.diag(usage) <= 0)
+    if unused.size:  # the worst-reconstructed examples, worst first, one per unused atom
+        residuals = X - H @ D.T
+        worst = np.argsort(-np.sum(residuals**2, axis=1))[: unused.size]
+        for j, k in zip(unused, worst):
+            norm = np.linalg.norm(residuals[k])
+            if norm > 0:
+                D[:, j] = residuals[k] / norm
     for j in range(D.shape[1]):
         if usage[j, j] <= 0:
-            worst = np.argmax(np.sum((X - H @ D.T) ** 2, axis=1))
-            direction = X[worst] - D @ H[worst]
-            norm = np.linalg.norm(direction)
-            if norm > 0:
-                D[:, j] = direction / norm
             continue
         atom = D[:, j] + (target[:, j] - D @ usage[:, j]) / usage[j, j]
         D[:, j] = atom / max(1.0, float(np.linalg.norm(atom)))
