@@ -65,9 +65,9 @@ def test_encoder_decodes_with_the_fixed_dictionary():
 @pytest.mark.parametrize("dictionary, lam, error, message", [
     (_unit_atoms(), -0.1, ValueError, "lam"),
     (_unit_atoms(), "0.1", TypeError, "lam"),
-    (2 * _unit_atoms(), 0.1, ValueError, "norms in"),
-    (np.zeros((12, 3)), 0.1, ValueError, "norms in"),
-    (np.ones(12) / 4, 0.1, ValueError, "features, atoms"),
+    (2 * _unit_atoms(), 0.1, ValueError, "norm > 1"),
+    (np.zeros((12, 3)), 0.1, ValueError, "zero atoms"),
+    (np.ones(12) / 4, 0.1, ValueError, "must be 2-D"),
     (np.full((12, 3), np.nan), 0.1, ValueError, "NaN"),
     (np.array([["a"]]), 0.1, TypeError, "numeric"),
 ], ids=["negative lam", "string lam", "long atoms", "zero atoms", "1-D", "NaN", "strings"])

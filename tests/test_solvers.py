@@ -168,6 +168,18 @@ def test_refit_on_support_keeps_the_zeros_and_removes_the_shrinkage():
     assert refit.tolist() == [[3.0, 0.0]]
 
 
+def test_refit_on_support_is_the_least_squares_fit_on_each_support():
+    X, D = problem(seed=12, n=6, m=8, k=16)
+    H = solvers.fista(X, D, 0.5, tol=1e-8, max_iter=20_000).codes
+    H[0] = 1.0  # a support larger than the dimension: solved by lstsq
+    refit = solvers.refit_on_support(X, D, H)
+    for x, h, r in zip(X, H, refit):
+        support = np.flatnonzero(h)
+        expected = np.linalg.lstsq(D[:, support], x, rcond=None)[0]
+        assert np.allclose(D[:, support] @ r[support], D[:, support] @ expected)
+        assert np.all(r[h == 0] == 0)
+
+
 def test_initial_dictionary_uses_distinct_non_blank_examples():
     X = np.vstack([np.zeros((3, 4)), np.eye(4)])
     D = solvers.initial_dictionary(X, 4, seed=0)

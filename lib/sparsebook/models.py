@@ -57,9 +57,9 @@ def sparse_coding_encoder(dictionary, lam: float, name: str = "sparse_coding_enc
     -------
     A Keras model from ``x`` (examples, features) to ``{"code": h, "reconstruction": D h}``.
     """
-    from .solvers import lipschitz_constant
+    from .solvers import check_dictionary, lipschitz_constant
 
-    dictionary = _check_dictionary(dictionary)
+    dictionary = check_dictionary(dictionary, "dictionary", bounded=True).astype(np.float32)
     lam = check_lam(lam)
     n_features, n_atoms = dictionary.shape
     step = 1.0 / lipschitz_constant(dictionary)
@@ -79,19 +79,3 @@ def sparse_coding_encoder(dictionary, lam: float, name: str = "sparse_coding_enc
         name="reconstruction",
     )
     return keras.Model(x, {"code": code, "reconstruction": decoder(code)}, name=name)
-
-
-def _check_dictionary(dictionary) -> np.ndarray:
-    dictionary = np.asarray(dictionary)
-    if dictionary.dtype == object or not np.issubdtype(dictionary.dtype, np.number):
-        raise TypeError(f"dictionary must be a numeric array, got dtype {dictionary.dtype}")
-    if dictionary.ndim != 2 or dictionary.size == 0:
-        raise ValueError(f"dictionary must be a non-empty (features, atoms) array, got shape {dictionary.shape}")
-    if not np.all(np.isfinite(dictionary)):
-        raise ValueError("dictionary holds NaN or infinite values")
-    norms = np.linalg.norm(dictionary, axis=0)
-    bad = np.flatnonzero((norms == 0) | (norms > 1 + 1e-5))
-    if bad.size:
-        raise ValueError(f"dictionary atoms (columns) must have norms in (0, 1], got {norms[bad[0]]:.4g} "
-                         f"for atom {bad[0]}; divide each column by max(1, its norm)")
-    return dictionary.astype(np.float32)

@@ -54,16 +54,30 @@ def _check_matrix(array, name: str) -> np.ndarray:
     return array if np.issubdtype(array.dtype, np.floating) else array.astype(np.float64)
 
 
+def check_dictionary(D, name: str = "D", bounded: bool = False) -> np.ndarray:
+    """Return ``D`` (features, atoms) as a float array, or raise if an atom is zero.
+
+    With ``bounded=True`` every atom must also have norm at most 1 (up to rounding),
+    as the sparse coding objective requires of a learned dictionary.
+    """
+    D = _check_matrix(D, name)
+    norms = np.linalg.norm(D, axis=0)
+    if np.any(norms == 0):
+        raise ValueError(f"{name} has zero atoms (columns {np.flatnonzero(norms == 0)[:5].tolist()}); "
+                         "drop them or give them a non-zero direction")
+    if bounded and np.any(norms > 1 + 1e-5):
+        worst = int(np.argmax(norms))
+        raise ValueError(f"{name} has atoms of norm > 1 (atom {worst}: {norms[worst]:.4g}); "
+                         "divide each column by max(1, its norm)")
+    return D
+
+
 def _check_problem(X, D, lam):
     X = _check_matrix(X, "X")
-    D = _check_matrix(D, "D").astype(X.dtype, copy=False)
+    D = check_dictionary(D).astype(X.dtype, copy=False)
     if X.shape[1] != D.shape[0]:
         raise ValueError(f"X has {X.shape[1]} features per example but D has {D.shape[0]} rows; "
                          "D must be (features, atoms), one atom per column")
-    norms = np.linalg.norm(D, axis=0)
-    if np.any(norms == 0):
-        raise ValueError(f"D has zero atoms (columns {np.flatnonzero(norms == 0)[:5].tolist()}); "
-                         "drop them or give them a non-zero direction")
     return X, D, check_lam(lam)
 
 
@@ -244,10 +258,17 @@ def refit_on_support(X, D, H) -> np.ndarray:
     X, D, _ = _check_problem(X, D, 0.0)
     H = _check_codes(H, X, D)
     refit = np.zeros_like(H)
-    for k, (x, h) in enumerate(zip(X, H)):
+    gram, correlation = D.T @ D, X @ D
+    for k, h in enumerate(H):
         support = np.flatnonzero(h)
-        if support.size:
-            refit[k, support] = np.linalg.lstsq(D[:, support], x, rcond=None)[0]
+        if not support.size:
+            continue
+        try:  # the normal equations: small and fast where the chosen atoms are independent
+            if support.size > D.shape[0]:
+                raise np.linalg.LinAlgError
+            refit[k, support] = np.linalg.solve(gram[np.ix_(support, support)], correlation[k, support])
+        except np.linalg.LinAlgError:
+            refit[k, support] = np.linalg.lstsq(D[:, support], X[k], rcond=None)[0]
     return refit
 
 
@@ -307,13 +328,13 @@ def learn_dictionary(X, n_atoms: int, lam: float, n_epochs: int = 20, seed: int 
     X = _check_matrix(X, "X")
     n_epochs = check_positive_int(n_epochs, "n_epochs")
     nonnegative = _check_nonnegative(nonnegative)
-    D = initial_dictionary(X, n_atoms, seed) if D0 is None else _check_matrix(D0, "D0").astype(X.dtype)
-    X, D, lam = _check_problem(X, D, lam)
-    if D0 is not None:
+    if D0 is None:
+        D = initial_dictionary(X, n_atoms, seed)
+    else:
+        D = check_dictionary(D0, "D0", bounded=True).astype(X.dtype)
         if D.shape[1] != n_atoms:
             raise ValueError(f"D0 has {D.shape[1]} atoms but n_atoms={n_atoms}")
-        if np.any(np.linalg.norm(D, axis=0) > 1 + 1e-6):
-            raise ValueError("D0 has atoms of norm > 1; divide each column by max(1, its norm)")
+    X, D, lam = _check_problem(X, D, lam)
     H = np.zeros((X.shape[0], D.shape[1]), X.dtype)
     objectives = [_objective_per_example(X, D, H, lam).sum()]
     for _ in range(n_epochs):
