@@ -69,7 +69,8 @@ def solvers(args) -> None:
     Every gap is recomputed in float64 as ``sum duality_gap / objective`` on the digits the
     method ran on. A method is first timed on the first ``subset`` digits; if that projects
     to more than ``budget`` seconds for all digits, its time is the subset's scaled linearly
-    (``extrapolated``), otherwise it is run on all digits. ISTA runs on FISTA float32's digits,
+    (``extrapolated``), otherwise it is run once on all digits. Subset timings are repeated
+    ``repeats`` times and the fastest kept. ISTA runs on FISTA float32's digits,
     in chunks, until ``tol`` or ``ista_seconds`` (at least FISTA's time); short of tol, it
     reports its gap at FISTA's wall time. The JSON file (``--out``):
 
@@ -77,11 +78,13 @@ def solvers(args) -> None:
       per digit of the most accurate codes), avg_l0_method, dictionary ("learned" or
       "initial"), dictionary_train_digits, dictionary_epochs, dictionary_seconds;
     - ``methods``, one dict each: name, dtype, n_digits_run, seconds_run (measured),
-      seconds (for all n_digits: measured, or extrapolated), extrapolated, iterations (or
-      null), relative_gap, reached_tol, avg_l0, note;
+      seconds (for all n_digits: measured, or extrapolated), extrapolated, repeats (timings
+      of which seconds_run is the fastest), iterations (or null), relative_gap, reached_tol,
+      avg_l0, note;
     - ``machine``: cpu_count, blas, blas_threads, numpy, sklearn, python, platform,
       loadavg_start / loadavg_end (1-minute; other work may share the cores), git_commit,
-      solvers_sha256, solvers_modified (solvers.py differs from git_commit), date;
+      solvers_sha256, solvers_modified (solvers.py differs from git_commit; both taken at
+      import), solvers_changed_during_run, fista_signature, date;
     - schema_version, command.
     """
     import numpy as np
@@ -93,6 +96,10 @@ def solvers(args) -> None:
     from sparsebook.data import load_mnist
     from sparsebook.sweep import write_results
 
+    solvers_file = Path(sv.__file__)  # what was imported: the source of the figures below
+    solvers_sha = hashlib.sha256(solvers_file.read_bytes()).hexdigest()
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    modified = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", str(solvers_file)], cwd=ROOT).returncode != 0
     lam, tol = args.lam, args.tol
     loadavg_start = os.getloadavg()[0]
     digits = load_mnist("full")
@@ -105,7 +112,8 @@ def solvers(args) -> None:
         D = sv.initial_dictionary(digits.x_train[: args.train_digits], args.atoms)
     setup = time.perf_counter() - start
     print(f"dictionary {D.shape[0]} x {D.shape[1]}, {args.dictionary} from {args.train_digits} training digits"
-          + (f", {args.epochs} epochs of at most {args.code_max_iter} FISTA steps" if args.dictionary == "learned" else "")
+          + (f", {args.epochs} epochs of at most {args.code_max_iter} FISTA steps"
+             if args.dictionary == "learned" else "")
           + f": {setup:.0f} s (not timed below)", flush=True)
 
     def relative_gap(Xr, H):
@@ -114,16 +122,17 @@ def solvers(args) -> None:
 
     methods = []
 
-    def record(name, dtype, Xr, seconds_run, H, iterations, note=""):
+    def record(name, dtype, Xr, seconds_run, H, iterations, note="", repeats=1):
         n_run = len(Xr)
         gap = relative_gap(Xr, H)
         seconds = seconds_run * len(X) / n_run
         entry = dict(name=name, dtype=dtype, n_digits_run=n_run, seconds_run=round(seconds_run, 2),
-                     seconds=round(seconds, 2), extrapolated=n_run < len(X), iterations=iterations,
+                     seconds=round(seconds, 2), extrapolated=n_run < len(X), repeats=repeats, iterations=iterations,
                      relative_gap=gap, reached_tol=gap <= tol, avg_l0=float(np.mean(np.sum(H != 0, axis=1))),
                      note=note)
         methods.append(entry)
         how = f"extrapolated from {n_run} digits ({seconds_run:.1f} s)" if entry["extrapolated"] else "measured"
+        how += f", fastest of {repeats}" if repeats > 1 else ""
         print(f"{name}: {seconds:.1f} s for {len(X)} digits ({how}), "
               f"{'' if iterations is None else f'{iterations} iterations, '}relative gap {gap:.2e}"
               f"{'' if gap <= tol else f' (short of tol {tol:g})'}, avg L0 {entry['avg_l0']:.1f}"
@@ -131,20 +140,28 @@ def solvers(args) -> None:
         return entry
 
     def measure(name, dtype, run):
-        """run(Xr) -> (codes, iterations, note); the subset first, all digits if within budget."""
+        """run(Xr) -> (codes, iterations, note); the subset first (fastest of ``repeats``: other
+        work on the machine only slows a run down), all digits once if within budget."""
         Xr = X[: args.subset] if args.subset < len(X) else X
+        repeats = args.repeats
         while True:
-            t = time.perf_counter()
-            H, iterations, note = run(Xr)
-            seconds = time.perf_counter() - t
+            times = []
+            for _ in range(repeats):
+                t = time.perf_counter()
+                H, iterations, note = run(Xr)
+                times.append(time.perf_counter() - t)
+            seconds = min(times)
+            if repeats > 1:
+                print(f"  {name} on {len(Xr)} digits: " + ", ".join(f"{t:.1f}" for t in times) + " s", flush=True)
             if len(Xr) == len(X) or seconds * len(X) / len(Xr) > args.budget:
-                return record(name, dtype, Xr, seconds, H, iterations, note)
+                return record(name, dtype, Xr, seconds, H, iterations, note, repeats)
             print(f"  {name} on {len(Xr)} digits: {seconds:.1f} s; running all {len(X)}", flush=True)
-            Xr = X
+            Xr, repeats = X, 1
 
     def fista(dtype):
         def run(Xr):
-            r = sv.fista(Xr.astype(dtype, copy=False), D.astype(dtype, copy=False), lam, max_iter=args.max_iter, tol=tol)
+            r = sv.fista(Xr.astype(dtype, copy=False), D.astype(dtype, copy=False), lam,
+                         max_iter=args.max_iter, tol=tol)
             return r.codes, r.n_iter, ""
         return run
 
@@ -192,19 +209,18 @@ def solvers(args) -> None:
     print(f"lam {lam:g} (sklearn alpha {lam / 2:g}): avg L0 {best['avg_l0']:.1f} non-zeros per digit "
           f"({best['name']}'s codes)", flush=True)
     blas = [p for p in threadpool_info() if p["user_api"] == "blas"]
-    solvers_file = Path(sv.__file__)
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    modified = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", str(solvers_file)], cwd=ROOT).returncode != 0
     machine = dict(cpu_count=os.cpu_count(), blas=", ".join(f"{p['internal_api']} {p['version']}" for p in blas),
                    blas_threads=max((p["num_threads"] for p in blas), default=None), numpy=np.__version__,
                    sklearn=sklearn.__version__, python=platform.python_version(), platform=platform.platform(),
                    loadavg_start=loadavg_start, loadavg_end=os.getloadavg()[0], git_commit=commit,
-                   solvers_sha256=hashlib.sha256(solvers_file.read_bytes()).hexdigest(),
-                   solvers_modified=modified, fista_signature=str(inspect.signature(sv.fista)),
+                   solvers_sha256=solvers_sha, solvers_modified=modified,
+                   solvers_changed_during_run=hashlib.sha256(solvers_file.read_bytes()).hexdigest() != solvers_sha,
+                   fista_signature=str(inspect.signature(sv.fista)),
                    date=datetime.now(timezone.utc).isoformat(timespec="seconds"))
     print(f"machine: {machine['cpu_count']} CPUs, {machine['blas']} with {machine['blas_threads']} threads, "
           f"load average {loadavg_start:.1f} at start, {machine['loadavg_end']:.1f} at end"
-          f"{', solvers.py modified since ' + commit[:7] if modified else ''}", flush=True)
+          f"{', solvers.py modified since ' + commit[:7] if modified else ''}"
+          f"{'; solvers.py CHANGED during the run' if machine['solvers_changed_during_run'] else ''}", flush=True)
     problem = dict(n_digits=len(X), n_features=X.shape[1], n_atoms=D.shape[1], lam=lam, sklearn_alpha=lam / 2,
                    tol=tol, avg_l0=best["avg_l0"], avg_l0_method=best["name"], dictionary=args.dictionary,
                    dictionary_train_digits=args.train_digits,
@@ -235,6 +251,7 @@ def main() -> None:
     p.add_argument("--code-max-iter", type=int, default=100, help="FISTA steps per epoch of dictionary learning")
     p.add_argument("--subset", type=int, default=500, help="digits a method is first timed on")
     p.add_argument("--budget", type=float, default=600, help="seconds above which a method's time is extrapolated")
+    p.add_argument("--repeats", type=int, default=3, help="timings on the subset; the fastest is kept")
     p.add_argument("--max-iter", type=int, default=20_000, help="FISTA iterations at most")
     p.add_argument("--ista-seconds", type=float, default=300)
     p.add_argument("--ista-chunk", type=int, default=200)
