@@ -186,9 +186,19 @@ def test_initial_dictionary_uses_distinct_non_blank_examples():
     assert sorted(np.argmax(D, axis=0).tolist()) == [0, 1, 2, 3]
 
 
-def test_float32_input_gives_float32_codes():
+def test_float32_input_is_solved_in_float32(monkeypatch):
     X, D = problem(seed=9)
-    assert solvers.fista(X.astype(np.float32), D, 0.1).codes.dtype == np.float32
+    seen = set()
+    threshold = solvers.soft_threshold
+
+    def spy(z, *args, **kwargs):
+        seen.add(np.asarray(z).dtype)
+        return threshold(z, *args, **kwargs)
+
+    monkeypatch.setattr(solvers, "soft_threshold", spy)
+    for restart in (False, True):
+        assert solvers.fista(X.astype(np.float32), D, 0.1, restart=restart).codes.dtype == np.float32
+    assert seen == {np.dtype(np.float32)}
 
 
 # -- bad input ------------------------------------------------------------------------------------

@@ -209,7 +209,7 @@ def _proximal_gradient(X, D, lam, max_iter, tol, nonnegative, H0, track, check_e
     active = np.arange(X.shape[0])
     X_active, correlation = X, X @ D
     H = Y = codes
-    t = np.ones(X.shape[0])
+    t = np.ones(X.shape[0], X.dtype)  # in X's precision: float32 data stay float32
     objectives = []
     iteration = 0
     for iteration in range(1, max_iter + 1):
