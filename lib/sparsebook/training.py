@@ -102,6 +102,16 @@ class TrainingLog:
     seconds: float = 0.0
 
 
+def _check_training_set(x: np.ndarray, batch_size: int, learning_rate) -> None:
+    """The checks every training loop makes of its data and step size."""
+    if not (isinstance(learning_rate, (int, float)) and learning_rate > 0):
+        raise ValueError(f"learning_rate must be a number > 0, got {learning_rate}")
+    if len(x) < batch_size:
+        raise ValueError(f"batch_size ({batch_size}) is larger than the training set ({len(x)} examples)")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x contains NaN or infinite values")
+
+
 def train_classifier(
     model: keras.Model,
     x,
@@ -127,16 +137,11 @@ def train_classifier(
     steps = check_positive_int(steps, "steps")
     batch_size = check_positive_int(batch_size, "batch_size")
     steps_per_call = check_positive_int(steps_per_call, "steps_per_call")
-    if not (isinstance(learning_rate, (int, float)) and learning_rate > 0):
-        raise ValueError(f"learning_rate must be a number > 0, got {learning_rate}")
     x = np.asarray(x, dtype=np.float32)
     y = np.asarray(y)
     if x.ndim < 2 or y.ndim != 1 or len(x) != len(y):
         raise ValueError(f"x must be (examples, ...) and y (examples,), got shapes {x.shape} and {y.shape}")
-    if len(x) < batch_size:
-        raise ValueError(f"batch_size ({batch_size}) is larger than the training set ({len(x)} examples)")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("x contains NaN or infinite values")
+    _check_training_set(x, batch_size, learning_rate)
 
     x_all = tf.constant(x)
     y_all = tf.constant(y.astype(np.int32))
@@ -273,15 +278,10 @@ def train_sparse_encoder(model: keras.Model, x, *, lam: float, steps: int, batch
     lam = check_lam(lam)
     steps = check_positive_int(steps, "steps")
     batch_size = check_positive_int(batch_size, "batch_size")
-    if not (isinstance(learning_rate, (int, float)) and learning_rate > 0):
-        raise ValueError(f"learning_rate must be a number > 0, got {learning_rate}")
     x = np.asarray(x, dtype=np.float32)
     if x.ndim != 2 or x.shape[1] != model.input_shape[-1]:
         raise ValueError(f"x must be (examples, {model.input_shape[-1]}) for this model, got shape {x.shape}")
-    if len(x) < batch_size:
-        raise ValueError(f"batch_size ({batch_size}) is larger than the training set ({len(x)} examples)")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("x contains NaN or infinite values")
+    _check_training_set(x, batch_size, learning_rate)
 
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
     variables = model.trainable_variables
