@@ -217,6 +217,12 @@ def test_float32_input_is_solved_in_float32(monkeypatch):
     (lambda X, D: solvers.learn_dictionary(X, 30, 0.1, D0=2 * D), "norm > 1"),
     (lambda X, D: solvers.learn_dictionary(X, 5, 0.1, D0=D), "n_atoms=5"),
     (lambda X, D: solvers.soft_threshold(X, -1.0), "threshold must be"),
+    (lambda X, D: solvers.hard_threshold(X, -1.0), "threshold must be"),
+    (lambda X, D: solvers.update_dictionary(X, D, np.zeros((3, D.shape[1]))), "H must have shape"),
+    (lambda X, D: solvers.lipschitz_constant(D[:, 0]), "must be 2-D"),
+    (lambda X, D: solvers.duality_gap(X, D, np.zeros((len(X), 2)), 0.1), "H must have shape"),
+    (lambda X, D: solvers.refit_on_support(X, D[:-1], np.zeros((len(X), D.shape[1]))), "features per example"),
+    (lambda X, D: solvers.check_dictionary(2 * D, bounded=True), "norm > 1"),
 ])
 def test_bad_input_is_refused_with_a_clear_message(call, message):
     X, D = problem()
