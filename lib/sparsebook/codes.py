@@ -19,6 +19,7 @@ pattern with ``d`` of them active. A **local** code has ``d = 1`` (one unit per 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from typing import NamedTuple
@@ -163,6 +164,7 @@ def capacity_bits(n_units, n_active=None) -> float:
 
 # --- interference ----------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=8)
 def _log_comb(n_units: int) -> np.ndarray:
     """Table ``T[n, r] = log C(n, r)`` for ``0 <= r <= n <= N`` (``-inf`` elsewhere)."""
     log_factorial = np.concatenate([[0.0], np.cumsum(np.log(np.arange(1, n_units + 1)))])
@@ -170,9 +172,12 @@ def _log_comb(n_units: int) -> np.ndarray:
     r = np.arange(n_units + 1)[None, :]
     with np.errstate(invalid="ignore"):
         table = log_factorial[n] - log_factorial[r] - log_factorial[np.clip(n - r, 0, None)]
-    return np.where(r <= n, table, -np.inf)
+    table = np.where(r <= n, table, -np.inf)
+    table.flags.writeable = False  # cached and shared
+    return table
 
 
+@functools.lru_cache(maxsize=128)  # sliders ask for the same (N, d) again and again
 def _union_growth(n_units: int, n_active: int) -> np.ndarray:
     """Transition matrix of the number of active units of an OR as one random pattern is added."""
     log_comb = _log_comb(n_units)
@@ -185,6 +190,7 @@ def _union_growth(n_units: int, n_active: int) -> np.ndarray:
     growth = np.zeros((n_units + 1, n_units + 1))
     rows, cols = np.nonzero(np.isfinite(log_p))
     np.add.at(growth, (rows, rows + cols), np.exp(log_p[rows, cols]))
+    growth.flags.writeable = False  # cached and shared
     return growth
 
 
