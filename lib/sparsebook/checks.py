@@ -16,22 +16,22 @@ def check_lam(lam, name: str = "lam") -> float:
     return float(lam)
 
 
-def check_positive_int(value, name: str) -> int:
-    """Return ``value`` as an int, or raise unless it is an integer >= 1."""
+def _check_int(value, name: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
     return int(value)
+
+
+def check_positive_int(value, name: str) -> int:
+    """Return ``value`` as an int, or raise unless it is an integer >= 1."""
+    return _check_int(value, name, 1)
 
 
 def check_count(value, name: str) -> int:
     """Return ``value`` as an int, or raise unless it is an integer >= 0."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value}")
-    return int(value)
+    return _check_int(value, name, 0)
 
 
 def check_fraction(value, name: str) -> float:

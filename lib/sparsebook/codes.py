@@ -27,6 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .checks import check_count, check_fraction, check_positive_int
+from .metrics import activity_ratio
 
 CORRUPTIONS = ("silence", "flip")
 
@@ -447,7 +448,7 @@ def measured_properties(n_units, n_active, n_superposed=5, p=0.2, tolerance=0.01
     stored = random_code(n_units, n_units, n_active, seed)
     memory = willshaw_capacity(n_units, n_active, tolerance, seed=seed)
     return {
-        "activity ratio": float(stored.mean()),
+        "activity ratio": activity_ratio(stored),
         "bits per pattern": capacity_bits(n_units, n_active),
         "ghost rate": ghost_rate(n_units, n_active, n_superposed),
         "items at once": max_superposed(n_units, n_active, tolerance),
