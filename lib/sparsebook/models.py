@@ -40,6 +40,63 @@ def mlp(hidden_units: int = N_PIXELS, seed: int = 0) -> keras.Model:
     return keras.Model(pixels, {"logits": logits, "code": code}, name="mlp")
 
 
+def _sparse_feature_maps(pixels, filters: int, seed: int):
+    """The source's convolutional code: 3 x 3 convolution, stride 2, SAME padding, ReLU.
+
+    A 28 x 28 digit becomes 14 x 14 x ``filters`` units (39,200 for 200 maps)."""
+    image = keras.layers.Reshape((28, 28, 1), name="image")(pixels)
+    return keras.layers.Conv2D(
+        filters, 3, strides=2, padding="same", activation="relu",
+        kernel_initializer=keras.initializers.RandomNormal(0.0, SOURCE_WEIGHT_STDDEV, seed=seed),
+        bias_initializer=keras.initializers.Constant(SOURCE_BIAS), name="code",
+    )(image)
+
+
+def cnn(filters: int = 200, seed: int = 0) -> keras.Model:
+    """The source's CNN: 28 x 28 -> 3 x 3 conv, stride 2, ``filters`` ReLU maps -> 10.
+
+    The feature maps (14 x 14 x ``filters``) are the ``"code"`` output.
+    """
+    check_positive_int(filters, "filters")
+    pixels = keras.Input(shape=(N_PIXELS,), name="pixels")
+    code = _sparse_feature_maps(pixels, filters, seed)
+    logits = _dense(N_CLASSES, seed + 1, "logits")(keras.layers.Flatten(name="flatten")(code))
+    return keras.Model(pixels, {"logits": logits, "code": code}, name="cnn")
+
+
+DECODERS = ("transpose", "subpixel")
+
+
+def conv_autoencoder(decoder: str = "transpose", filters: int = 200, seed: int = 0) -> keras.Model:
+    """The CNN plus a decoder from the same sparse feature maps back to the digit.
+
+    ``decoder="transpose"``: a 3 x 3 transposed convolution, stride 2, ``filters`` -> 1 map
+    (the source's first version). ``decoder="subpixel"``: a 3 x 3 convolution to 4 maps,
+    then a pixel shuffle ("phase shift", Shi et al. 2016) that interleaves them into one
+    28 x 28 map, as ``tf.nn.depth_to_space(x, 2)`` does. Both decoders have their own bias
+    (the source's first version borrowed the encoder's) and a linear output. Outputs
+    ``"logits"``, ``"code"`` and ``"reconstruction"`` (flattened, 784 pixels).
+    """
+    if decoder not in DECODERS:
+        raise ValueError(f"decoder must be one of {DECODERS}, got {decoder!r}")
+    check_positive_int(filters, "filters")
+    pixels = keras.Input(shape=(N_PIXELS,), name="pixels")
+    code = _sparse_feature_maps(pixels, filters, seed)
+    logits = _dense(N_CLASSES, seed + 1, "logits")(keras.layers.Flatten(name="flatten")(code))
+    decoder_init = dict(kernel_initializer=keras.initializers.RandomNormal(0.0, SOURCE_WEIGHT_STDDEV, seed=seed + 2),
+                        bias_initializer=keras.initializers.Constant(SOURCE_BIAS))
+    if decoder == "transpose":
+        image = keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same", name="decoder", **decoder_init)(code)
+    else:
+        phases = keras.layers.Conv2D(4, 3, padding="same", name="decoder", **decoder_init)(code)  # 14 x 14 x 4
+        # pixel shuffle: channel 2 i + j of cell (r, c) becomes pixel (2 r + i, 2 c + j)
+        blocks = keras.layers.Reshape((14, 14, 2, 2), name="phase_blocks")(phases)
+        image = keras.layers.Permute((1, 3, 2, 4), name="phase_shift")(blocks)  # (14, 2, 14, 2)
+    reconstruction = keras.layers.Reshape((N_PIXELS,), name="reconstruction")(image)
+    return keras.Model(pixels, {"logits": logits, "code": code, "reconstruction": reconstruction},
+                       name=f"conv_autoencoder_{decoder}")
+
+
 def sparse_coding_encoder(dictionary, lam: float, name: str = "sparse_coding_encoder") -> keras.Model:
     """A ReLU encoder over the fixed decoder ``D``: an auto-encoder for non-negative sparse coding.
 

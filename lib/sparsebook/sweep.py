@@ -68,6 +68,46 @@ EXPERIMENTS = {
 }
 
 
+def _cnn(seed: int):
+    from .models import cnn
+
+    return cnn(seed=seed)
+
+
+def _conv_autoencoder(decoder: str):
+    def build(seed: int):
+        from .models import conv_autoencoder
+
+        return conv_autoencoder(decoder, seed=seed)
+
+    return build
+
+
+SOURCE_CNN_LAMS = (0.0, 1e-5, 5e-5, 1e-4, 5e-4)
+EXPERIMENTS.update({
+    "cnn": Experiment(
+        name="cnn",
+        description="3x3 conv, stride 2, 200 ReLU maps (39,200 units) -> 10, L1 on the feature maps (the source's second experiment)",
+        build_model=_cnn,
+        lams=SOURCE_CNN_LAMS,
+    ),
+    "cae_transpose": Experiment(
+        name="cae_transpose",
+        description="the CNN plus a 3x3 stride-2 transposed-convolution decoder, trained on CE + reconstruction + L1 (the source's third experiment)",
+        build_model=_conv_autoencoder("transpose"),
+        lams=SOURCE_CNN_LAMS,
+    ),
+    "cae_subpixel": Experiment(
+        name="cae_subpixel",
+        description="the CNN plus a sub-pixel (phase shift) decoder: 3x3 conv to 4 maps, pixel shuffle to 28x28",
+        build_model=_conv_autoencoder("subpixel"),
+        lams=SOURCE_CNN_LAMS,
+    ),
+})
+
+MAX_UNITS_LISTED = 5000  # above this, firing rates are kept per feature map, not per unit
+
+
 def experiment(name: str) -> Experiment:
     """The experiment called ``name``; ``ValueError`` lists the known ones."""
     if name not in EXPERIMENTS:
@@ -201,8 +241,6 @@ def train_and_measure(exp: Experiment, digits, lam: float, *, steps: int, batch_
         "dead_units_test": int(test.activity.dead_units.sum()),
         "population_sparseness_test": _nanmean(test.activity.population_sparseness),
         "lifetime_sparseness_test": _nanmean(test.activity.lifetime_sparseness),
-        "firing_rates_test": [round(float(r), 6) for r in test.activity.firing_rates],
-        "firing_rates_train": [round(float(r), 6) for r in train.activity.firing_rates],
         "curve": {
             "step": log.steps,
             "loss": _rounded(log.loss),
@@ -216,6 +254,21 @@ def train_and_measure(exp: Experiment, digits, lam: float, *, steps: int, batch_
         "versions": versions(),
         "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+    code_shape = model.output["code"].shape[1:]
+    if units <= MAX_UNITS_LISTED:
+        for name, evaluation in (("test", test), ("train", train)):
+            record[f"firing_rates_{name}"] = [round(float(r), 6) for r in evaluation.activity.firing_rates]
+    if len(code_shape) == 3:  # feature maps (height, width, maps): the activity of each map
+        for name, evaluation in (("test", test), ("train", train)):
+            per_map = np.asarray(evaluation.activity.firing_rates).reshape(-1, code_shape[-1]).mean(axis=0)
+            record[f"map_firing_rates_{name}"] = [round(float(r), 6) for r in per_map]
+        never = ~ever_active.reshape(-1, code_shape[-1])
+        record["dead_maps"] = int(never.all(axis=0).sum())
+    if test.reconstruction_mse is not None:
+        record["reconstruction_mse_test"] = test.reconstruction_mse
+        record["reconstruction_mse_quantised_test"] = test.reconstruction_mse_quantised
+        record["reconstruction_mse_train"] = train.reconstruction_mse
+        record["curve"]["reconstruction"] = _rounded(log.reconstruction)
     return record, model
 
 

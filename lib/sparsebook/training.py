@@ -72,6 +72,18 @@ def to_example_mean_lam(lam_batch_sum: float, batch_size: int = SOURCE_BATCH_SIZ
     return check_lam(lam_batch_sum) * check_positive_int(batch_size, "batch_size")
 
 
+def reconstruction_error(x, reconstruction):
+    """The auto-encoders' reconstruction error: squared error summed over pixels, mean over the batch.
+
+    The penalty is NOT part of it (the source's first auto-encoder logged the two together).
+    """
+    x = tf.convert_to_tensor(x)
+    reconstruction = tf.convert_to_tensor(reconstruction, dtype=x.dtype)
+    if x.shape != reconstruction.shape:
+        raise ValueError(f"x and reconstruction must have the same shape, got {x.shape} and {reconstruction.shape}")
+    return tf.reduce_mean(tf.reduce_sum(tf.square(x - reconstruction), axis=-1))
+
+
 def batch_schedule(n_examples: int, batch_size: int, steps: int, seed: int) -> np.ndarray:
     """Indices of the training batches, shape (steps, batch_size).
 
@@ -98,6 +110,7 @@ class TrainingLog:
     loss: list = field(default_factory=list)
     cross_entropy: list = field(default_factory=list)
     penalty: list = field(default_factory=list)
+    reconstruction: list = field(default_factory=list)  # auto-encoders only: the batch's reconstruction error
     avr_train_batch: list = field(default_factory=list)  # AVR of the step's training batch
     seconds: float = 0.0
 
@@ -128,6 +141,8 @@ def train_classifier(
 ) -> TrainingLog:
     """Train ``model`` (outputs ``"logits"`` and ``"code"``) with Adam on cross-entropy + L1 penalty.
 
+    A model that also outputs ``"reconstruction"`` (an auto-encoder) adds the reconstruction
+    error, :func:`reconstruction_error`, to the loss; the penalty is counted once.
     Logs every ``steps_per_call`` steps (and the last). Raises
     :class:`TrainingDivergedError`, naming lambda and the step, as soon as a loss is
     NaN or infinite. ``on_progress(step, log)`` is called after every call.
@@ -159,7 +174,7 @@ def train_classifier(
     ])
     def run_steps(x_all, y_all, batch_indices):
         n = tf.shape(batch_indices)[0]
-        records = tf.TensorArray(tf.float32, size=n)  # per step: loss, CE, penalty, batch AVR
+        records = tf.TensorArray(tf.float32, size=n)  # per step: loss, CE, penalty, reconstruction, batch AVR
         for i in tf.range(n):
             x_batch = tf.gather(x_all, batch_indices[i])
             y_batch = tf.gather(y_all, batch_indices[i])
@@ -169,11 +184,15 @@ def train_classifier(
                     tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y_batch, logits=outputs["logits"])
                 )
                 penalty = l1_activity_penalty(outputs["code"], lam, convention)
-                loss = cross_entropy + penalty
+                if "reconstruction" in outputs:
+                    reconstruction = reconstruction_error(x_batch, outputs["reconstruction"])
+                else:
+                    reconstruction = tf.constant(0.0)
+                loss = cross_entropy + reconstruction + penalty
             optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
             code = tf.reshape(outputs["code"], [batch_size, -1])
             batch_avr = tf.reduce_mean(tf.reduce_sum(tf.cast(code > 0, tf.float32), axis=1))
-            records = records.write(i, tf.stack([loss, cross_entropy, penalty, batch_avr]))
+            records = records.write(i, tf.stack([loss, cross_entropy, penalty, reconstruction, batch_avr]))
         return records.stack()
 
     log = TrainingLog(lam=lam, convention=convention, batch_size=batch_size)
@@ -192,7 +211,9 @@ def train_classifier(
         log.loss.append(float(last[0]))
         log.cross_entropy.append(float(last[1]))
         log.penalty.append(float(last[2]))
-        log.avr_train_batch.append(float(last[3]))
+        if "reconstruction" in model.output:
+            log.reconstruction.append(float(last[3]))
+        log.avr_train_batch.append(float(last[4]))
         if on_progress is not None:
             on_progress(log.steps[-1], log)
     log.seconds = time.perf_counter() - start
@@ -200,26 +221,32 @@ def train_classifier(
 
 
 def predict_in_batches(model: keras.Model, x, batch_size: int = 1000):
-    """Yield ``(logits, code)`` as numpy arrays for consecutive batches of ``x``."""
+    """Yield the model's outputs (a dict of numpy arrays) for consecutive batches of ``x``."""
     batch_size = check_positive_int(batch_size, "batch_size")
     x = np.asarray(x, dtype=np.float32)
 
     @tf.function
     def forward(x_batch):
-        outputs = model(x_batch, training=False)
-        return outputs["logits"], outputs["code"]
+        return model(x_batch, training=False)
 
     for first in range(0, len(x), batch_size):
-        logits, code = forward(tf.constant(x[first : first + batch_size]))
-        yield logits.numpy(), code.numpy()
+        yield {name: value.numpy() for name, value in forward(tf.constant(x[first : first + batch_size])).items()}
+
+
+def quantise_pixels(images) -> np.ndarray:
+    """Images as an 8-bit picture would store them: clipped to [0, 1], rounded to multiples of 1/255."""
+    return np.round(np.clip(images, 0.0, 1.0) * 255.0) / 255.0
 
 
 @dataclass
 class Evaluation:
-    """Test accuracy and the activity of the code on a data set."""
+    """Test accuracy and the activity of the code on a data set (and, for auto-encoders, the
+    reconstruction's mean squared error per pixel, raw and after :func:`quantise_pixels`)."""
 
     accuracy: float
     activity: "ActivityStats"
+    reconstruction_mse: float | None = None
+    reconstruction_mse_quantised: float | None = None
 
 
 def evaluate_classifier(model: keras.Model, x, y, batch_size: int = 1000) -> Evaluation:
@@ -229,17 +256,29 @@ def evaluate_classifier(model: keras.Model, x, y, batch_size: int = 1000) -> Eva
     """
     from .metrics import ActivityStats
 
+    x = np.asarray(x, dtype=np.float32)
     y = np.asarray(y)
     if len(x) != len(y) or len(y) == 0:
         raise ValueError(f"x and y must hold the same, non-zero number of examples, got {len(x)} and {len(y)}")
     correct = 0
+    squared_error = squared_error_quantised = 0.0
     activity = ActivityStats()
     first = 0
-    for logits, code in predict_in_batches(model, x, batch_size):
-        correct += int((logits.argmax(axis=1) == y[first : first + len(logits)]).sum())
-        activity.update(code)
+    for outputs in predict_in_batches(model, x, batch_size):
+        logits = outputs["logits"]
+        batch = slice(first, first + len(logits))
+        correct += int((logits.argmax(axis=1) == y[batch]).sum())
+        activity.update(outputs["code"])
+        if "reconstruction" in outputs:
+            squared_error += float(np.sum((outputs["reconstruction"] - x[batch]) ** 2, dtype=np.float64))
+            squared_error_quantised += float(np.sum((quantise_pixels(outputs["reconstruction"]) - x[batch]) ** 2,
+                                                    dtype=np.float64))
         first += len(logits)
-    return Evaluation(accuracy=correct / len(y), activity=activity)
+    evaluation = Evaluation(accuracy=correct / len(y), activity=activity)
+    if "reconstruction" in model.output:
+        evaluation.reconstruction_mse = squared_error / x.size
+        evaluation.reconstruction_mse_quantised = squared_error_quantised / x.size
+    return evaluation
 
 
 # -- the sparse coding encoder ------------------------------------------------------------
