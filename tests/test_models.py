@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from sparsebook.models import mlp, sparse_coding_encoder
+from sparsebook.models import cnn, conv_autoencoder, mlp, sparse_coding_encoder
 from sparsebook.solvers import ista
 
 
@@ -74,3 +74,58 @@ def test_encoder_decodes_with_the_fixed_dictionary():
 def test_encoder_refuses_bad_dictionary_or_lam(dictionary, lam, error, message):
     with pytest.raises(error, match=message):
         sparse_coding_encoder(dictionary, lam)
+
+
+# -- the convolutional models -------------------------------------------------------------
+
+def test_cnn_is_the_source_architecture():
+    model = cnn(seed=0)
+    out = model(np.zeros((2, 784), np.float32))
+    assert tuple(out["code"].shape) == (2, 14, 14, 200) and tuple(out["logits"].shape) == (2, 10)
+    # 3 x 3 x 1 x 200 kernel + 200 biases; 39,200 x 10 dense + 10 biases
+    assert model.count_params() == 9 * 200 + 200 + 14 * 14 * 200 * 10 + 10
+    np.testing.assert_allclose(model.get_layer("code").bias.numpy(), 0.1)
+    assert model.get_layer("code").kernel.numpy().std() == pytest.approx(0.1, rel=0.1)
+
+
+def test_cnn_code_is_a_stride_2_relu_convolution():
+    model = cnn(filters=3, seed=1)
+    x = np.random.default_rng(0).random((4, 784)).astype(np.float32)
+    code = model(x)["code"].numpy()
+    kernel = model.get_layer("code").kernel.numpy()  # (3, 3, 1, filters)
+    bias = model.get_layer("code").bias.numpy()
+    images = np.pad(x.reshape(4, 28, 28), ((0, 0), (0, 1), (0, 1)))  # SAME, stride 2: pad below and right
+    for r, c in [(0, 0), (5, 9), (13, 13)]:
+        patch = images[:, 2 * r : 2 * r + 3, 2 * c : 2 * c + 3]
+        expected = np.maximum(np.einsum("nij,ijf->nf", patch, kernel[:, :, 0, :]) + bias, 0)
+        np.testing.assert_allclose(code[:, r, c, :], expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("decoder, decoder_params", [("transpose", 9 * 200 + 1), ("subpixel", 9 * 200 * 4 + 4)])
+def test_conv_autoencoder_adds_a_decoder_with_its_own_bias(decoder, decoder_params):
+    model = conv_autoencoder(decoder, seed=0)
+    out = model(np.zeros((2, 784), np.float32))
+    assert tuple(out["reconstruction"].shape) == (2, 784) and tuple(out["code"].shape) == (2, 14, 14, 200)
+    assert model.count_params() == cnn(seed=0).count_params() + decoder_params
+    assert model.get_layer("decoder").bias.shape == (1 if decoder == "transpose" else 4,)
+
+
+def test_subpixel_decoder_is_depth_to_space():
+    import keras
+    import tensorflow as tf
+
+    model = conv_autoencoder("subpixel", filters=8, seed=2)
+    x = np.random.default_rng(1).random((3, 784)).astype(np.float32)
+    inner = keras.Model(model.input, [model.get_layer("decoder").output, model.get_layer("reconstruction").output])
+    phases, reconstruction = (t.numpy() for t in inner(x))
+    expected = tf.nn.depth_to_space(phases, 2).numpy().reshape(3, 784)
+    np.testing.assert_array_equal(reconstruction, expected)
+
+
+def test_conv_models_refuse_bad_arguments():
+    with pytest.raises(ValueError, match="decoder must be one of"):
+        conv_autoencoder("deconv")
+    with pytest.raises(ValueError, match="filters must be >= 1"):
+        cnn(filters=0)
+    with pytest.raises(TypeError, match="filters must be an int"):
+        conv_autoencoder("subpixel", filters=2.5)

@@ -33,6 +33,25 @@ def test_a_sweep_writes_one_complete_record_per_lam(tmp_path, small_digits):
         assert {"tensorflow", "keras", "numpy"} <= set(run["versions"])
 
 
+def test_convolutional_records_keep_activity_per_feature_map(small_digits):
+    run = sweep("cnn", "quick", lams=[1e-4], steps=5, digits=small_digits)[0]
+    assert run["units"] == 14 * 14 * 200 and run["model"] == "cnn"
+    assert "firing_rates_test" not in run  # 39,200 numbers per run would swamp the results file
+    assert len(run["map_firing_rates_test"]) == 200 and len(run["map_firing_rates_train"]) == 200
+    assert 0 <= run["dead_maps"] <= 200
+    # a map's firing rate is the mean over its 196 positions: their mean is the activity ratio
+    assert np.mean(run["map_firing_rates_test"]) == pytest.approx(run["activity_ratio_test"], rel=1e-4)
+    assert "reconstruction_mse_test" not in run
+
+
+@pytest.mark.parametrize("name", ["cae_transpose", "cae_subpixel"])
+def test_autoencoder_records_hold_the_reconstruction(small_digits, name):
+    run = sweep(name, "quick", lams=[1e-4], steps=5, digits=small_digits)[0]
+    for key in ("reconstruction_mse_test", "reconstruction_mse_quantised_test", "reconstruction_mse_train"):
+        assert 0 < run[key] < 10
+    assert len(run["curve"]["reconstruction"]) == len(run["curve"]["step"])
+
+
 def test_an_interrupted_sweep_resumes_without_losing_runs(tmp_path, small_digits, monkeypatch):
     path = tmp_path / "mlp.json"
     real = sweep_module.train_and_measure

@@ -3,12 +3,14 @@ import pytest
 
 from sparsebook import solvers
 from sparsebook.data import downsample, load_subset
-from sparsebook.models import mlp, sparse_coding_encoder
+from sparsebook.models import conv_autoencoder, mlp, sparse_coding_encoder
 from sparsebook.training import (
     TrainingDivergedError,
     batch_schedule,
     evaluate_classifier,
     l1_activity_penalty,
+    quantise_pixels,
+    reconstruction_error,
     sparse_coding_loss,
     to_example_mean_lam,
     train_classifier,
@@ -171,3 +173,44 @@ def test_bad_encoder_training_arguments_are_refused(small_digits):
         train_sparse_encoder(model, np.full_like(train, np.nan), lam=0.5, steps=1)
     with pytest.raises(TypeError, match="steps"):
         train_sparse_encoder(model, train, lam=0.5, steps=1.5)
+
+
+# -- the auto-encoders' reconstruction ------------------------------------------------------
+
+def test_reconstruction_error_sums_over_pixels_and_averages_over_examples():
+    x = np.array([[1.0, 0.0, 0.5], [0.0, 0.0, 0.0]], np.float32)
+    reconstruction = np.array([[0.0, 0.0, 0.5], [0.0, 2.0, 1.0]], np.float32)
+    # example 1: 1; example 2: 4 + 1 = 5; mean 3
+    assert float(reconstruction_error(x, reconstruction)) == pytest.approx(3.0)
+    with pytest.raises(ValueError, match="same shape"):
+        reconstruction_error(x, reconstruction[:, :2])
+
+
+def test_quantise_pixels_clips_and_rounds_to_8_bits():
+    np.testing.assert_allclose(quantise_pixels([-0.2, 0.5, 1.3, 0.1, 3 / 255]), [0.0, 128 / 255, 1.0, 26 / 255, 3 / 255])
+
+
+def test_autoencoder_training_logs_a_reconstruction_error_that_falls(digits):
+    model = conv_autoencoder("subpixel", filters=4, seed=0)
+    log = train_classifier(model, digits.x_train[:1000], digits.y_train[:1000], lam=1e-4, steps=100,
+                           steps_per_call=50)
+    assert len(log.reconstruction) == 2 and log.reconstruction[1] < log.reconstruction[0]
+    # the penalty is counted once: loss = CE + reconstruction + penalty
+    np.testing.assert_allclose(log.loss, np.add(np.add(log.cross_entropy, log.penalty), log.reconstruction), rtol=1e-5)
+
+
+def test_classifier_training_logs_no_reconstruction(digits):
+    log = train_classifier(mlp(hidden_units=8, seed=0), digits.x_train, digits.y_train, lam=0.0, steps=10,
+                           steps_per_call=10)
+    assert log.reconstruction == []
+
+
+def test_evaluation_measures_the_reconstruction_per_pixel(digits):
+    model = conv_autoencoder("transpose", filters=4, seed=0)
+    x, y = digits.x_test[:250], digits.y_test[:250]
+    evaluation = evaluate_classifier(model, x, y, batch_size=100)
+    reconstruction = model.predict(x, verbose=0)["reconstruction"]
+    assert evaluation.reconstruction_mse == pytest.approx(np.mean((reconstruction - x) ** 2), rel=1e-5)
+    quantised = np.round(np.clip(reconstruction, 0, 1) * 255) / 255
+    assert evaluation.reconstruction_mse_quantised == pytest.approx(np.mean((quantised - x) ** 2), rel=1e-5)
+    assert evaluate_classifier(mlp(hidden_units=8), x, y).reconstruction_mse is None
