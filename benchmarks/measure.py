@@ -5,6 +5,8 @@
     python benchmarks/measure.py sweep mlp             # a full sweep into a scratch results file
     SPARSEBOOK_MNIST=mnist.npz python benchmarks/measure.py solvers [--n-digits 500]
                                                        # FISTA / ISTA / scikit-learn on one problem
+    python benchmarks/measure.py training-speed [cnn ...]
+                                                       # our training loop against keras fit
 
 Prints one line per measurement; nothing here is asserted by the tests. ``solvers`` also
 writes results/solver_benchmark.json (schema in :func:`solvers`).
@@ -231,6 +233,55 @@ def solvers(args) -> None:
     print(f"wrote {args.out}")
 
 
+def training_speed(args) -> None:
+    """Steps per second of our training loop against a plain ``keras.Model.fit`` of the same
+    model, loss and batches; and the wall time a full sweep would take at that speed."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import numpy as np
+
+    from sparsebook.backend import device_name, keras
+    from sparsebook.data import load_mnist
+    from sparsebook.sweep import EXPERIMENTS
+    from sparsebook.training import train_classifier
+
+    digits = load_mnist(args.data)
+    x, y = digits.x_train, digits.y_train
+    batch = 100
+    print(f"device: {device_name()}; data: {args.data} ({len(y)} training digits); "
+          f"{args.steps} timed steps of batch {batch} after a warm-up, lam {args.lam:g}")
+    for name in args.experiments:
+        exp = EXPERIMENTS[name]
+        model = exp.build_model(0)
+        train_classifier(model, x, y, lam=args.lam, steps=args.steps_per_call, steps_per_call=args.steps_per_call)
+        ours = train_classifier(model, x, y, lam=args.lam, steps=args.steps, steps_per_call=args.steps_per_call)
+        ours_rate = args.steps / ours.seconds
+
+        # the same architecture through Keras' own loop: L1 as an activity regulariser on the code
+        plain = exp.build_model(0)
+        plain.get_layer("code").activity_regularizer = keras.regularizers.L1(args.lam)
+        outputs = {"logits": plain.output["logits"]}
+        losses = {"logits": keras.losses.SparseCategoricalCrossentropy(from_logits=True)}
+        targets = {"logits": y}
+        if "reconstruction" in plain.output:
+            outputs["reconstruction"] = plain.output["reconstruction"]
+            losses["reconstruction"] = lambda target, output: keras.ops.sum(keras.ops.square(target - output), axis=-1)
+            targets["reconstruction"] = x
+        fit_model = keras.Model(plain.input, outputs)
+        fit_model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=losses, jit_compile=args.jit_compile)
+        per_epoch = len(y) // batch
+        epochs = max(1, round(args.steps / per_epoch))
+        fit_model.fit(x, targets, batch_size=batch, epochs=1, steps_per_epoch=min(per_epoch, 20), verbose=0)
+        start = time.perf_counter()
+        fit_model.fit(x, targets, batch_size=batch, epochs=epochs, verbose=0)
+        fit_rate = epochs * per_epoch / (time.perf_counter() - start)
+
+        runs = len(exp.lams)
+        print(f"{name:14} ours {ours_rate:7.1f} steps/s   keras fit (jit_compile={args.jit_compile}) "
+              f"{fit_rate:7.1f} steps/s   ratio {ours_rate / fit_rate:4.2f}   "
+              f"full sweep ({runs} runs x 20,000 steps) at our speed: {runs * 20_000 / ours_rate / 60:5.1f} min "
+              "of training")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -258,11 +309,22 @@ def main() -> None:
     p.add_argument("--sklearn-max-iter", type=int, default=1000)
     p.add_argument("--no-float64", action="store_true")
     p.add_argument("--out", default=str(ROOT / "results" / "solver_benchmark.json"))
+    p = sub.add_parser("training-speed", help="our training loop against keras fit, steps per second")
+    p.add_argument("experiments", nargs="*", default=["mlp", "cnn", "cae_transpose", "cae_subpixel"])
+    p.add_argument("--data", choices=("quick", "full"), default="quick", help="quick: the 5,000-digit subset")
+    p.add_argument("--steps", type=int, default=400)
+    p.add_argument("--steps-per-call", type=int, default=100)
+    p.add_argument("--lam", type=float, default=1e-4)
+    p.add_argument("--jit-compile", default="auto", choices=("auto", "True", "False"))
     args = parser.parse_args()
+    if getattr(args, "jit_compile", None) in ("True", "False"):
+        args.jit_compile = args.jit_compile == "True"
     if args.what == "make-test":
         make_test(args.scratch)
     elif args.what == "solvers":
         solvers(args)
+    elif args.what == "training-speed":
+        training_speed(args)
     else:
         sweep(args.name, args.mode, args.steps)
 
