@@ -141,10 +141,11 @@ def test_command_line_runs_and_reports(tmp_path, capsys):
     assert "lam must be" in capsys.readouterr().err
 
 
-def test_committed_full_results_cover_the_source_grid():
-    """results/mlp.json: the full-size sweep the chapter reads (made by `make sweep`)."""
-    runs = load_results(results_path("mlp", "full"))["runs"]
-    assert sorted(run["lam"] for run in runs) == sorted(sweep_module.EXPERIMENTS["mlp"].lams)
+@pytest.mark.parametrize("name", ["mlp", "cnn"])
+def test_committed_full_results_cover_the_source_grid(name):
+    """results/<name>.json: the full-size sweeps the chapters read (made by `make sweep`)."""
+    runs = load_results(results_path(name, "full"))["runs"]
+    assert sorted(run["lam"] for run in runs) == sorted(sweep_module.EXPERIMENTS[name].lams)
     for run in runs:
         assert (run["data"], run["n_train"], run["n_test"], run["steps"]) == ("full", 60_000, 10_000, 20_000)
         assert np.isfinite(run["test_accuracy"])
