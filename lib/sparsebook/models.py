@@ -40,16 +40,19 @@ def mlp(hidden_units: int = N_PIXELS, seed: int = 0) -> keras.Model:
     return keras.Model(pixels, {"logits": logits, "code": code}, name="mlp")
 
 
-def _sparse_feature_maps(pixels, filters: int, seed: int):
-    """The source's convolutional code: 3 x 3 convolution, stride 2, SAME padding, ReLU.
+def _conv_classifier(pixels, filters: int, seed: int):
+    """The source's convolutional code and its classifier: returns ``(code, logits)``.
 
-    A 28 x 28 digit becomes 14 x 14 x ``filters`` units (39,200 for 200 maps)."""
+    The code is a 3 x 3 convolution, stride 2, SAME padding, ReLU: a 28 x 28 digit becomes
+    14 x 14 x ``filters`` units (39,200 for 200 maps), read by a dense layer to 10 classes."""
     image = keras.layers.Reshape((28, 28, 1), name="image")(pixels)
-    return keras.layers.Conv2D(
+    code = keras.layers.Conv2D(
         filters, 3, strides=2, padding="same", activation="relu",
         kernel_initializer=keras.initializers.RandomNormal(0.0, SOURCE_WEIGHT_STDDEV, seed=seed),
         bias_initializer=keras.initializers.Constant(SOURCE_BIAS), name="code",
     )(image)
+    logits = _dense(N_CLASSES, seed + 1, "logits")(keras.layers.Flatten(name="flatten")(code))
+    return code, logits
 
 
 def cnn(filters: int = 200, seed: int = 0) -> keras.Model:
@@ -59,8 +62,7 @@ def cnn(filters: int = 200, seed: int = 0) -> keras.Model:
     """
     check_positive_int(filters, "filters")
     pixels = keras.Input(shape=(N_PIXELS,), name="pixels")
-    code = _sparse_feature_maps(pixels, filters, seed)
-    logits = _dense(N_CLASSES, seed + 1, "logits")(keras.layers.Flatten(name="flatten")(code))
+    code, logits = _conv_classifier(pixels, filters, seed)
     return keras.Model(pixels, {"logits": logits, "code": code}, name="cnn")
 
 
@@ -81,8 +83,7 @@ def conv_autoencoder(decoder: str = "transpose", filters: int = 200, seed: int =
         raise ValueError(f"decoder must be one of {DECODERS}, got {decoder!r}")
     check_positive_int(filters, "filters")
     pixels = keras.Input(shape=(N_PIXELS,), name="pixels")
-    code = _sparse_feature_maps(pixels, filters, seed)
-    logits = _dense(N_CLASSES, seed + 1, "logits")(keras.layers.Flatten(name="flatten")(code))
+    code, logits = _conv_classifier(pixels, filters, seed)
     decoder_init = dict(kernel_initializer=keras.initializers.RandomNormal(0.0, SOURCE_WEIGHT_STDDEV, seed=seed + 2),
                         bias_initializer=keras.initializers.Constant(SOURCE_BIAS))
     if decoder == "transpose":
