@@ -280,6 +280,22 @@ def training_speed(args) -> None:
               f"{fit_rate:7.1f} steps/s   ratio {ours_rate / fit_rate:4.2f}   "
               f"full sweep ({runs} runs x 20,000 steps) at our speed: {runs * 20_000 / ours_rate / 60:5.1f} min "
               "of training")
+    committed_sweep_times(args.experiments)
+
+
+def committed_sweep_times(names) -> None:
+    """The training time of each committed full sweep, as its results file records it."""
+    from sparsebook.sweep import load_results, results_path
+
+    for name in names:
+        path = results_path(name, "full")
+        if not path.exists():
+            print(f"{name:14} no committed full sweep ({path.name})")
+            continue
+        runs = load_results(path)["runs"]
+        devices = sorted({run["device"] for run in runs})
+        print(f"{name:14} committed full sweep: {len(runs)} runs, {sum(r['train_seconds'] for r in runs) / 60:5.1f} min "
+              f"of training on {', '.join(devices)}; peak RSS {max(r['peak_rss_mib'] for r in runs):,.0f} MiB")
 
 
 def main() -> None:

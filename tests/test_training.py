@@ -199,6 +199,22 @@ def test_autoencoder_training_logs_a_reconstruction_error_that_falls(digits):
     np.testing.assert_allclose(log.loss, np.add(np.add(log.cross_entropy, log.penalty), log.reconstruction), rtol=1e-5)
 
 
+def test_reconstruction_weight_scales_the_reconstruction_in_the_loss_only(digits):
+    model = conv_autoencoder("transpose", filters=4, seed=0)
+    log = train_classifier(model, digits.x_train[:500], digits.y_train[:500], lam=1e-4, steps=20,
+                           steps_per_call=10, reconstruction_weight=200.0)
+    # the log keeps the unweighted reconstruction error; the loss counts it 200 times
+    expected = np.add(np.add(log.cross_entropy, log.penalty), 200.0 * np.asarray(log.reconstruction))
+    np.testing.assert_allclose(log.loss, expected, rtol=1e-5)
+
+
+@pytest.mark.parametrize("weight, error", [(-1.0, ValueError), (float("nan"), ValueError), ("1", TypeError)])
+def test_reconstruction_weight_must_be_a_number_at_least_zero(digits, weight, error):
+    with pytest.raises(error, match="reconstruction_weight"):
+        train_classifier(conv_autoencoder("transpose", filters=4, seed=0), digits.x_train[:200],
+                         digits.y_train[:200], lam=0.0, steps=1, reconstruction_weight=weight)
+
+
 def test_classifier_training_logs_no_reconstruction(digits):
     log = train_classifier(mlp(hidden_units=8, seed=0), digits.x_train, digits.y_train, lam=0.0, steps=10,
                            steps_per_call=10)

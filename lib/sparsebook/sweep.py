@@ -204,8 +204,13 @@ def peak_rss_mib() -> float:
 
 
 def train_and_measure(exp: Experiment, digits, lam: float, *, steps: int, batch_size: int, seed: int,
-                      on_progress=None, eval_batch_size: int = 1000) -> tuple[dict, object]:
-    """Train one model of ``exp`` at ``lam`` and measure it; returns ``(record, model)``."""
+                      on_progress=None, eval_batch_size: int = 1000,
+                      reconstruction_weight: float = 1.0) -> tuple[dict, object]:
+    """Train one model of ``exp`` at ``lam`` and measure it; returns ``(record, model)``.
+
+    ``reconstruction_weight`` (auto-encoders only) multiplies the reconstruction error in the
+    loss; a record trained with a weight other than 1 says so.
+    """
     from .backend import device_name, keras
     from .training import evaluate_classifier, train_classifier
 
@@ -213,7 +218,8 @@ def train_and_measure(exp: Experiment, digits, lam: float, *, steps: int, batch_
     keras.utils.set_random_seed(seed)
     model = exp.build_model(seed)
     log = train_classifier(model, digits.x_train, digits.y_train, lam=lam, steps=steps, batch_size=batch_size,
-                           convention=exp.lam_convention, seed=seed, on_progress=on_progress)
+                           convention=exp.lam_convention, seed=seed, on_progress=on_progress,
+                           reconstruction_weight=reconstruction_weight)
     test = evaluate_classifier(model, digits.x_test, digits.y_test, eval_batch_size)
     train = evaluate_classifier(model, digits.x_train, digits.y_train, eval_batch_size)
     ever_active = (test.activity.firing_rates > 0) | (train.activity.firing_rates > 0)
@@ -269,6 +275,8 @@ def train_and_measure(exp: Experiment, digits, lam: float, *, steps: int, batch_
         record["reconstruction_mse_quantised_test"] = test.reconstruction_mse_quantised
         record["reconstruction_mse_train"] = train.reconstruction_mse
         record["curve"]["reconstruction"] = _rounded(log.reconstruction)
+        if reconstruction_weight != 1.0:
+            record["reconstruction_weight"] = reconstruction_weight
     return record, model
 
 

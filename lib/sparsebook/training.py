@@ -138,16 +138,19 @@ def train_classifier(
     seed: int = 0,
     steps_per_call: int = 100,
     on_progress: Callable[[int, TrainingLog], None] | None = None,
+    reconstruction_weight: float = 1.0,
 ) -> TrainingLog:
     """Train ``model`` (outputs ``"logits"`` and ``"code"``) with Adam on cross-entropy + L1 penalty.
 
     A model that also outputs ``"reconstruction"`` (an auto-encoder) adds the reconstruction
-    error, :func:`reconstruction_error`, to the loss; the penalty is counted once.
+    error, :func:`reconstruction_error`, times ``reconstruction_weight`` to the loss; the
+    penalty is counted once. The log keeps the unweighted reconstruction error.
     Logs every ``steps_per_call`` steps (and the last). Raises
     :class:`TrainingDivergedError`, naming lambda and the step, as soon as a loss is
     NaN or infinite. ``on_progress(step, log)`` is called after every call.
     """
     lam = check_lam(lam)
+    reconstruction_weight = check_lam(reconstruction_weight, "reconstruction_weight")
     check_convention(convention)
     steps = check_positive_int(steps, "steps")
     batch_size = check_positive_int(batch_size, "batch_size")
@@ -188,7 +191,7 @@ def train_classifier(
                     reconstruction = reconstruction_error(x_batch, outputs["reconstruction"])
                 else:
                     reconstruction = tf.constant(0.0)
-                loss = cross_entropy + reconstruction + penalty
+                loss = cross_entropy + reconstruction_weight * reconstruction + penalty
             optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
             code = tf.reshape(outputs["code"], [batch_size, -1])
             batch_avr = tf.reduce_mean(tf.reduce_sum(tf.cast(code > 0, tf.float32), axis=1))
