@@ -141,7 +141,7 @@ def test_command_line_runs_and_reports(tmp_path, capsys):
     assert "lam must be" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("name", ["mlp", "cnn"])
+@pytest.mark.parametrize("name", ["mlp", "cnn", "cae_transpose", "cae_subpixel"])
 def test_committed_full_results_cover_the_source_grid(name):
     """results/<name>.json: the full-size sweeps the chapters read (made by `make sweep`)."""
     runs = load_results(results_path(name, "full"))["runs"]
@@ -149,3 +149,8 @@ def test_committed_full_results_cover_the_source_grid(name):
     for run in runs:
         assert (run["data"], run["n_train"], run["n_test"], run["steps"]) == ("full", 60_000, 10_000, 20_000)
         assert np.isfinite(run["test_accuracy"])
+        if name.startswith("cae_"):
+            assert 0 < run["reconstruction_mse_test"] < 0.1 and "reconstruction_weight" not in run
+            # clipping to [0, 1] only brings a pixel closer and rounding moves it by at most half a
+            # grey level, so (triangle inequality) the root-mean-square error grows by at most 0.5 / 255
+            assert np.sqrt(run["reconstruction_mse_quantised_test"]) <= np.sqrt(run["reconstruction_mse_test"]) + 0.5 / 255
