@@ -233,6 +233,9 @@ def solvers(args) -> None:
     print(f"wrote {args.out}")
 
 
+CLASSIFIERS = ("mlp", "cnn", "cae_transpose", "cae_subpixel")
+
+
 def training_speed(args) -> None:
     """Steps per second of our training loop against a plain ``keras.Model.fit`` of the same
     model, loss and batches; and the wall time a full sweep would take at that speed."""
@@ -249,6 +252,9 @@ def training_speed(args) -> None:
     batch = 100
     print(f"device: {device_name()}; data: {args.data} ({len(y)} training digits); "
           f"{args.steps} timed steps of batch {batch} after a warm-up, lam {args.lam:g}")
+    unknown = sorted(set(args.experiments) - set(CLASSIFIERS))
+    if unknown:
+        raise SystemExit(f"training-speed times the classifier experiments {CLASSIFIERS}, not {unknown}")
     for name in args.experiments:
         exp = EXPERIMENTS[name]
         model = exp.build_model(0)
@@ -275,7 +281,7 @@ def training_speed(args) -> None:
         fit_model.fit(x, targets, batch_size=batch, epochs=epochs, verbose=0)
         fit_rate = epochs * per_epoch / (time.perf_counter() - start)
 
-        runs = len(exp.lams)
+        runs = len(exp.grid)
         print(f"{name:14} ours {ours_rate:7.1f} steps/s   keras fit (jit_compile={args.jit_compile}) "
               f"{fit_rate:7.1f} steps/s   ratio {ours_rate / fit_rate:4.2f}   "
               f"full sweep ({runs} runs x 20,000 steps) at our speed: {runs * 20_000 / ours_rate / 60:5.1f} min "
@@ -326,7 +332,8 @@ def main() -> None:
     p.add_argument("--no-float64", action="store_true")
     p.add_argument("--out", default=str(ROOT / "results" / "solver_benchmark.json"))
     p = sub.add_parser("training-speed", help="our training loop against keras fit, steps per second")
-    p.add_argument("experiments", nargs="*", default=["mlp", "cnn", "cae_transpose", "cae_subpixel"])
+    p.add_argument("experiments", nargs="*", default=list(CLASSIFIERS),
+                   help=f"classifier experiments, among {', '.join(CLASSIFIERS)} (the default: all)")
     p.add_argument("--data", choices=("quick", "full"), default="quick", help="quick: the 5,000-digit subset")
     p.add_argument("--steps", type=int, default=400)
     p.add_argument("--steps-per-call", type=int, default=100)

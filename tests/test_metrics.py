@@ -113,3 +113,24 @@ def test_bad_activations_are_refused():
         stats.update(np.ones((2, 4)))
     with pytest.raises(ValueError, match="no activations"):
         ActivityStats().avr
+
+
+def test_linear_probe_reads_labels_a_code_makes_linear():
+    from sparsebook.metrics import linear_probe_accuracy
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 300)
+    one_hot = np.eye(3)[y] + 0.01 * rng.normal(size=(300, 3))  # the label, linearly
+    assert linear_probe_accuracy(one_hot[:200], y[:200], one_hot[200:], y[200:]) == 1.0
+    noise = rng.normal(size=(300, 3))  # nothing of the label: about chance (1/3)
+    assert linear_probe_accuracy(noise[:200], y[:200], noise[200:], y[200:]) < 0.55
+
+
+def test_linear_probe_refuses_mismatched_codes_and_labels():
+    from sparsebook.metrics import linear_probe_accuracy
+
+    codes = np.zeros((10, 4))
+    with pytest.raises(ValueError, match="one label per example"):
+        linear_probe_accuracy(codes, np.arange(9) % 2, codes, np.arange(10) % 2)
+    with pytest.raises(ValueError, match="same units"):
+        linear_probe_accuracy(codes, np.arange(10) % 2, np.zeros((10, 5)), np.arange(10) % 2)

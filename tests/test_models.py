@@ -129,3 +129,75 @@ def test_conv_models_refuse_bad_arguments():
         cnn(filters=0)
     with pytest.raises(TypeError, match="filters must be an int"):
         conv_autoencoder("subpixel", filters=2.5)
+
+
+# -- sparse auto-encoders -------------------------------------------------------------------
+
+from sparsebook.models import SPARSITY_MECHANISMS, TopK, sparse_autoencoder  # noqa: E402
+
+
+def test_topk_keeps_exactly_k_values_per_example_unchanged():
+    x = np.random.default_rng(0).normal(size=(20, 50)).astype(np.float32)
+    kept = TopK(7)(x).numpy()
+    assert ((kept != 0).sum(axis=1) == 7).all()
+    for row, original in zip(kept, x):  # the 7 largest, as they were
+        np.testing.assert_array_equal(np.sort(row[row != 0]), np.sort(original)[-7:])
+
+
+@pytest.mark.parametrize("k, error", [(0, ValueError), (-3, ValueError), (2.5, TypeError), (51, ValueError)])
+def test_topk_refuses_k_outside_one_to_units(k, error):
+    with pytest.raises(error, match="k must"):
+        TopK(k)(np.zeros((2, 50), np.float32))
+
+
+@pytest.mark.parametrize("sparsity", SPARSITY_MECHANISMS)
+def test_sparse_autoencoder_maps_784_pixels_through_the_code_and_back(sparsity):
+    model = sparse_autoencoder(64, sparsity, k=5 if sparsity == "topk" else None, lam=0.0 if sparsity in ("none", "topk") else 0.1)
+    out = model(np.random.default_rng(0).random((3, 784)).astype(np.float32))
+    assert tuple(out["code"].shape) == (3, 64) and tuple(out["reconstruction"].shape) == (3, 784)
+    code = out["code"].numpy()
+    if sparsity == "kl":
+        assert ((code > 0) & (code < 1)).all()  # sigmoid: a rate, never exactly 0
+    elif sparsity == "topk":
+        assert ((code != 0).sum(axis=1) == 5).all()
+    else:
+        assert code.min() == 0.0  # ReLU
+
+
+def test_kl_on_relu_units_is_refused_with_the_reason():
+    with pytest.raises(ValueError, match="sigmoid.*undefined"):
+        sparse_autoencoder(64, "kl", activation="relu")
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(sparsity="kl", rho=0.0), ValueError, "rho must be strictly between 0 and 1"),
+    (dict(sparsity="kl", rho=1.5), ValueError, "rho must be strictly between 0 and 1"),
+    (dict(sparsity="kl", beta=-1.0), ValueError, "beta must be a finite number >= 0"),
+    (dict(sparsity="l1", lam=-0.1), ValueError, "lam must be a finite number >= 0"),
+    (dict(sparsity="topk"), ValueError, "needs k"),
+    (dict(sparsity="topk", k=0), ValueError, "k must be >= 1"),
+    (dict(sparsity="topk", k=65), ValueError, "k must be at most hidden_units"),
+    (dict(sparsity="l1", k=5), ValueError, "only used by sparsity='topk'"),
+    (dict(sparsity="topk", k=5, lam=0.1), ValueError, "lam is not used"),
+    (dict(sparsity="l2"), ValueError, "sparsity must be one of"),
+    (dict(sparsity="l1", lam="0.1"), TypeError, "lam must be a number"),
+])
+def test_sparse_autoencoder_refuses_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        sparse_autoencoder(64, **kwargs)
+
+
+def test_decoder_atoms_have_unit_norm_after_a_step():
+    from sparsebook.training import train_autoencoder
+
+    model = sparse_autoencoder(32, "l1", lam=0.1)
+    x = np.random.default_rng(0).random((200, 784)).astype(np.float32)
+    train_autoencoder(model, x, steps=1, batch_size=100)
+    np.testing.assert_allclose(np.linalg.norm(model.get_layer("decoder").kernel.numpy(), axis=1), 1.0, rtol=1e-5)
+
+
+def test_l1_on_weights_is_a_loss_on_the_encoder_kernel():
+    model = sparse_autoencoder(16, "l1_weights", lam=0.01)
+    kernel = model.get_layer("encoder").kernel.numpy()
+    assert len(model.losses) == 1
+    assert float(model.losses[0]) == pytest.approx(0.01 * np.abs(kernel).sum(), rel=1e-5)

@@ -4,7 +4,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from sparsebook.plots import accuracy_vs_avr, firing_rate_histogram, format_lam, image_grid, metric_vs_lam  # noqa: E402
+from sparsebook.plots import (  # noqa: E402
+    accuracy_vs_avr, firing_rate_histogram, format_lam, format_strength, frontier, image_grid, metric_vs_lam,
+)
 
 RUNS = [
     {"lam": 0.0, "test_accuracy": 0.98, "avr_test": 150.0, "dead_units": 0},
@@ -59,4 +61,22 @@ def test_bad_plot_input_is_refused():
         firing_rate_histogram([0.5, 1.5])
     with pytest.raises(ValueError, match="flattened"):
         image_grid(np.zeros((3, 10)))
+    plt.close("all")
+
+
+def test_format_strength_names_the_swept_parameter():
+    assert format_strength({"lam": 0.1}) == "λ=1e-1"
+    assert format_strength({"strength_name": "rho", "rho": 0.05}) == "ρ=0.05"
+    assert format_strength({"strength_name": "k", "k": 40}) == "k=40"
+
+
+def test_frontier_draws_each_series_sorted_by_active_units_and_labels_points():
+    runs = [{"strength_name": "k", "k": 40, "l0_test": 40.0, "mse": 0.01},
+            {"strength_name": "k", "k": 10, "l0_test": 10.0, "mse": 0.02}]
+    ax = frontier({"TopK": runs, "L1": [{"lam": 0.1, "l0_test": 100.0, "mse": 0.005}]}, "mse")
+    lines = ax.get_lines()
+    assert len(lines) == 2 and ax.get_xscale() == "log"
+    np.testing.assert_allclose(lines[0].get_xdata(), [10.0, 40.0])
+    np.testing.assert_allclose(lines[0].get_ydata(), [0.02, 0.01])
+    assert [t.get_text() for t in ax.texts] == ["k=10", "k=40", "λ=1e-1"]
     plt.close("all")

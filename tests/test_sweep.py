@@ -20,7 +20,7 @@ def small_digits():
 
 def test_a_sweep_writes_one_complete_record_per_lam(tmp_path, small_digits):
     path = tmp_path / "mlp.json"
-    runs = sweep("mlp", "quick", lams=[1e-3, 0.0], steps=30, path=path, digits=small_digits)
+    runs = sweep("mlp", "quick", grid=[1e-3, 0.0], steps=30, path=path, digits=small_digits)
     assert [run["lam"] for run in runs] == [0.0, 1e-3]
     saved = json.loads(path.read_text())
     assert saved["experiment"] == "mlp" and len(saved["runs"]) == 2
@@ -34,7 +34,7 @@ def test_a_sweep_writes_one_complete_record_per_lam(tmp_path, small_digits):
 
 
 def test_convolutional_records_keep_activity_per_feature_map(small_digits):
-    run = sweep("cnn", "quick", lams=[1e-4], steps=5, digits=small_digits)[0]
+    run = sweep("cnn", "quick", grid=[1e-4], steps=5, digits=small_digits)[0]
     assert run["units"] == 14 * 14 * 200 and run["model"] == "cnn"
     assert "firing_rates_test" not in run  # 39,200 numbers per run would swamp the results file
     assert len(run["map_firing_rates_test"]) == 200 and len(run["map_firing_rates_train"]) == 200
@@ -46,10 +46,38 @@ def test_convolutional_records_keep_activity_per_feature_map(small_digits):
 
 @pytest.mark.parametrize("name", ["cae_transpose", "cae_subpixel"])
 def test_autoencoder_records_hold_the_reconstruction(small_digits, name):
-    run = sweep(name, "quick", lams=[1e-4], steps=5, digits=small_digits)[0]
+    run = sweep(name, "quick", grid=[1e-4], steps=5, digits=small_digits)[0]
     for key in ("reconstruction_mse_test", "reconstruction_mse_quantised_test", "reconstruction_mse_train"):
         assert 0 < run[key] < 10
     assert len(run["curve"]["reconstruction"]) == len(run["curve"]["step"])
+
+
+@pytest.mark.parametrize("name, value", [("sae_l1", 0.1), ("sae_kl", 0.05), ("sae_topk", 5)])
+def test_sparse_autoencoder_records_name_their_strength_and_measure_the_code(tmp_path, small_digits, name, value):
+    path = tmp_path / f"{name}.json"
+    run = sweep(name, "quick", grid=[value], steps=5, path=path, digits=small_digits)[0]
+    strength = sweep_module.EXPERIMENTS[name].strength
+    assert run["strength_name"] == strength and run[strength] == value and run["units"] == 1024
+    assert 0 <= run["test_accuracy"] <= 1 and run["probe_train_examples"] == 1000
+    assert 0 < run["reconstruction_mse_test"] < 10 and len(run["firing_rates_test"]) == 1024
+    assert run["l0_test"] <= run["avr_test"]  # above the threshold is a subset of non-zero
+    if name == "sae_topk":
+        assert run["avr_test"] == 5.0
+    if name == "sae_kl":
+        assert (run["rho"], run["beta"]) == (0.05, 3.0) and run["avr_test"] == 1024  # a sigmoid is never 0
+    assert run_key(load_results(path)["runs"][0]) == run_key(run)
+    assert sweep(name, "quick", grid=[value], steps=5, path=path, digits=small_digits) == [run]  # resumed, not rerun
+
+
+@pytest.mark.parametrize("name, value, error, message", [
+    ("sae_topk", 2.5, TypeError, "k must be an int"),
+    ("sae_topk", 0, ValueError, "k must be >= 1"),
+    ("sae_kl", 1.0, ValueError, "rho must be strictly between 0 and 1"),
+    ("sae_l1", -0.1, ValueError, "lam must be a finite number >= 0"),
+])
+def test_bad_strengths_are_refused_before_training(small_digits, name, value, error, message):
+    with pytest.raises(error, match=message):
+        sweep(name, "quick", grid=[value], steps=5, digits=small_digits)
 
 
 def test_an_interrupted_sweep_resumes_without_losing_runs(tmp_path, small_digits, monkeypatch):
@@ -65,12 +93,12 @@ def test_an_interrupted_sweep_resumes_without_losing_runs(tmp_path, small_digits
 
     monkeypatch.setattr(sweep_module, "train_and_measure", interrupted_after_one)
     with pytest.raises(KeyboardInterrupt):
-        sweep("mlp", "quick", lams=[0.0, 1e-3], steps=20, path=path, digits=small_digits)
+        sweep("mlp", "quick", grid=[0.0, 1e-3], steps=20, path=path, digits=small_digits)
     assert [run["lam"] for run in load_results(path)["runs"]] == [0.0]
     assert not list(tmp_path.glob(".*.tmp"))  # no half-written file left behind
 
     monkeypatch.setattr(sweep_module, "train_and_measure", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
-    runs = sweep("mlp", "quick", lams=[0.0, 1e-3], steps=20, path=path, digits=small_digits)
+    runs = sweep("mlp", "quick", grid=[0.0, 1e-3], steps=20, path=path, digits=small_digits)
     assert calls == [0.0, 1e-3]  # the finished run was not trained again
     assert [run["lam"] for run in runs] == [0.0, 1e-3]
     assert len(load_results(path)["runs"]) == 2
@@ -80,7 +108,7 @@ def test_a_corrupt_results_file_is_reported_and_left_alone(tmp_path, small_digit
     path = tmp_path / "mlp.json"
     path.write_text('{"schema": 1, "runs": [')
     with pytest.raises(ValueError, match="not valid JSON.*untouched"):
-        sweep("mlp", "quick", lams=[0.0], steps=5, path=path, digits=small_digits)
+        sweep("mlp", "quick", grid=[0.0], steps=5, path=path, digits=small_digits)
     assert path.read_text() == '{"schema": 1, "runs": ['
 
 
@@ -114,14 +142,14 @@ def test_bad_sweep_arguments_are_refused(small_digits):
     with pytest.raises(ValueError, match="unknown experiment"):
         sweep("resnet", "quick")
     with pytest.raises(ValueError, match="lam"):
-        sweep("mlp", "quick", lams=[-1e-3], digits=small_digits)
+        sweep("mlp", "quick", grid=[-1e-3], digits=small_digits)
     with pytest.raises(ValueError, match="steps"):
         sweep("mlp", "quick", steps=0, digits=small_digits)
 
 
 def test_run_key_identifies_a_run():
     run = {"lam": 0, "lam_convention": "batch_sum", "data": "full", "steps": 20000, "batch_size": 100, "seed": 0}
-    assert run_key(run) == (0.0, "batch_sum", "full", 20000, 100, 0)
+    assert run_key(run) == ("lam", 0.0, "batch_sum", "full", 20000, 100, 0)
 
 
 def test_results_paths_separate_modes(monkeypatch, tmp_path):
@@ -132,12 +160,12 @@ def test_results_paths_separate_modes(monkeypatch, tmp_path):
 
 def test_command_line_runs_and_reports(tmp_path, capsys):
     out = tmp_path / "cli.json"
-    assert main(["mlp", "--mode", "quick", "--lams", "0", "--steps", "10", "--out", str(out)]) == 0
+    assert main(["mlp", "--mode", "quick", "--grid", "0", "--steps", "10", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "test acc" in printed and str(out) in printed
     assert load_results(out)["runs"][0]["steps"] == 10
     assert main(["--list"]) == 0 and "mlp" in capsys.readouterr().out
-    assert main(["mlp", "--mode", "quick", "--lams", "-1", "--out", str(out)]) == 2
+    assert main(["mlp", "--mode", "quick", "--grid", "-1", "--out", str(out)]) == 2
     assert "lam must be" in capsys.readouterr().err
 
 
@@ -145,7 +173,7 @@ def test_command_line_runs_and_reports(tmp_path, capsys):
 def test_committed_full_results_cover_the_source_grid(name):
     """results/<name>.json: the full-size sweeps the chapters read (made by `make sweep`)."""
     runs = load_results(results_path(name, "full"))["runs"]
-    assert sorted(run["lam"] for run in runs) == sorted(sweep_module.EXPERIMENTS[name].lams)
+    assert sorted(run["lam"] for run in runs) == sorted(sweep_module.EXPERIMENTS[name].grid)
     for run in runs:
         assert (run["data"], run["n_train"], run["n_test"], run["steps"]) == ("full", 60_000, 10_000, 20_000)
         assert np.isfinite(run["test_accuracy"])

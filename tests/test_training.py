@@ -230,3 +230,91 @@ def test_evaluation_measures_the_reconstruction_per_pixel(digits):
     quantised = np.round(np.clip(reconstruction, 0, 1) * 255) / 255
     assert evaluation.reconstruction_mse_quantised == pytest.approx(np.mean((quantised - x) ** 2), rel=1e-5)
     assert evaluate_classifier(mlp(hidden_units=8), x, y).reconstruction_mse is None
+
+
+# -- sparse auto-encoders -------------------------------------------------------------------
+
+import math  # noqa: E402
+
+from sparsebook.models import sparse_autoencoder  # noqa: E402
+from sparsebook.training import encode, evaluate_autoencoder, kl_sparsity_penalty, train_autoencoder  # noqa: E402
+
+
+def test_kl_penalty_is_the_hand_computed_value():
+    # rho_hat = batch means = (0.2, 0.5); KL(rho || q) = rho ln(rho/q) + (1-rho) ln((1-rho)/(1-q))
+    codes = np.array([[0.1, 0.5], [0.3, 0.5]], np.float32)
+    expected = 2.0 * sum(0.1 * math.log(0.1 / q) + 0.9 * math.log(0.9 / (1 - q)) for q in (0.2, 0.5))
+    assert float(kl_sparsity_penalty(codes, rho=0.1, beta=2.0)) == pytest.approx(expected, rel=1e-5)
+
+
+def test_kl_penalty_is_zero_at_the_target_rate_and_finite_for_silent_units():
+    assert float(kl_sparsity_penalty(np.full((4, 3), 0.05, np.float32), rho=0.05)) == pytest.approx(0.0, abs=1e-6)
+    silent = float(kl_sparsity_penalty(np.zeros((4, 3), np.float32), rho=0.05, beta=1.0))
+    assert np.isfinite(silent) and silent == pytest.approx(3 * (0.05 * math.log(0.05 / 1e-6) + 0.95 * math.log(0.95)), rel=1e-3)
+
+
+def test_kl_penalty_refuses_relu_outputs_above_one():
+    relu_codes = np.array([[0.0, 2.5], [0.0, 0.7]], np.float32)  # rho_hat = (0, 1.6): log of a negative number
+    with pytest.raises(ValueError, match=r"activations in \[0, 1\].*ReLU"):
+        kl_sparsity_penalty(relu_codes)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(rho=0.0), ValueError, "rho must be strictly between 0 and 1"),
+    (dict(rho=1.0), ValueError, "rho must be strictly between 0 and 1"),
+    (dict(rho=float("nan")), ValueError, "rho must be strictly between 0 and 1"),
+    (dict(beta=-3.0), ValueError, "beta must be a finite number >= 0"),
+    (dict(rho="0.05"), TypeError, "rho must be a number"),
+])
+def test_kl_penalty_refuses_bad_rho_and_beta(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        kl_sparsity_penalty(np.full((2, 2), 0.5, np.float32), **kwargs)
+
+
+@pytest.fixture(scope="module")
+def pixels():
+    return load_subset().x_train[:1000]
+
+
+def test_autoencoder_training_lowers_the_reconstruction_error(pixels):
+    model = sparse_autoencoder(64, "none")
+    log = train_autoencoder(model, pixels, steps=200, steps_per_call=50)
+    assert log.steps == [50, 100, 150, 200]
+    assert log.reconstruction[-1] < 0.5 * log.reconstruction[0]
+    assert log.loss == log.reconstruction  # no penalty
+
+
+def test_autoencoder_loss_adds_the_penalty_the_model_carries(pixels):
+    model = sparse_autoencoder(64, "l1", lam=0.5)
+    log = train_autoencoder(model, pixels, steps=100, steps_per_call=100)
+    code = model(pixels[:1])["code"].numpy()
+    assert log.loss[-1] > log.reconstruction[-1] > 0 and code.shape == (1, 64)
+
+
+def test_a_stronger_penalty_gives_fewer_active_units(pixels):
+    l0 = []
+    for lam in (0.0, 1.0):
+        model = sparse_autoencoder(64, "l1", lam=lam)
+        train_autoencoder(model, pixels, steps=300)
+        l0.append(evaluate_autoencoder(model, pixels).activity.avr)
+    assert l0[1] < 0.5 * l0[0]
+
+
+def test_autoencoder_evaluation_measures_per_pixel_and_counts_magnitudes(pixels):
+    model = sparse_autoencoder(32, "topk", k=4)
+    evaluation = evaluate_autoencoder(model, pixels[:300], batch_size=128)
+    outputs = model(pixels[:300])
+    expected = np.mean((outputs["reconstruction"].numpy() - pixels[:300]) ** 2)
+    assert evaluation.reconstruction_mse == pytest.approx(expected, rel=1e-4)
+    assert evaluation.activity.avr == pytest.approx(4.0)  # negative kept values count: |a| > 0
+    np.testing.assert_allclose(encode(model, pixels[:300], batch_size=128), outputs["code"].numpy(), atol=1e-6)
+
+
+def test_autoencoder_training_refuses_bad_input(pixels):
+    model = sparse_autoencoder(16, "none")
+    with pytest.raises(ValueError, match=r"x must be \(examples, 784\)"):
+        train_autoencoder(model, pixels[:, :100], steps=1)
+    with pytest.raises(ValueError, match="steps must be >= 1"):
+        train_autoencoder(model, pixels, steps=0)
+    with pytest.raises(ValueError, match="must output 'code' and 'reconstruction'"):
+        train_autoencoder(mlp(hidden_units=8), pixels, steps=1)

@@ -9,9 +9,9 @@ One module per concern (see the book's introduction for the map):
 - ``solvers``  ISTA, FISTA and dictionary learning (numpy)
 - ``codes``    local / dense / sparse binary codes: capacity, interference, fault
                tolerance, decoding cost, Willshaw associative memory
-- ``models``   small Keras models used by the chapters
-- ``training`` the L1 activity penalty and the training loop
-- ``sweep``    lambda grids -> ``results/*.json`` (atomic, resumable), command line
+- ``models``   the Keras models of the chapters (MLP, CNN, conv auto-encoders, sparse auto-encoders)
+- ``training`` the penalties (L1 on activations, KL), the training loop, evaluation
+- ``sweep``    grids of sparsity strengths -> ``results/*.json`` (atomic, resumable), command line
 - ``reference`` the published results of the source text, for comparison
 - ``plots``    figures the chapters share
 - ``widgets``  sliders that redraw a figure (live in JupyterLab, headless-safe)

@@ -41,3 +41,12 @@ def check_fraction(value, name: str) -> float:
     if not 0 <= value <= 1:  # also refuses NaN
         raise ValueError(f"{name} must be in [0, 1], got {value}")
     return float(value)
+
+
+def check_rate(value, name: str = "rho") -> float:
+    """Return ``value`` as a float, or raise unless it is a number strictly between 0 and 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not 0 < value < 1:  # also refuses NaN
+        raise ValueError(f"{name} must be strictly between 0 and 1 (a target firing rate), got {value}")
+    return float(value)

@@ -3,7 +3,8 @@
 Every classifier returns a dict of two outputs: ``"logits"`` (before the softmax)
 and ``"code"``, the activations of the layer whose sparsity we study. The
 initialisation is the source's: weights drawn from N(0, 0.1^2), every bias 0.1.
-The sparse coding encoder returns ``"code"`` and ``"reconstruction"`` instead.
+The sparse coding encoder and the sparse auto-encoders return ``"code"`` and
+``"reconstruction"`` instead.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from .backend import keras
-from .checks import check_lam, check_positive_int
+from .backend import tf
+from .checks import check_lam, check_positive_int, check_rate
 from .data import N_CLASSES, N_PIXELS
 
 SOURCE_WEIGHT_STDDEV = 0.1
@@ -137,3 +139,126 @@ def sparse_coding_encoder(dictionary, lam: float, name: str = "sparse_coding_enc
         name="reconstruction",
     )
     return keras.Model(x, {"code": code, "reconstruction": decoder(code)}, name=name)
+
+
+# -- sparse auto-encoders -------------------------------------------------------------------
+
+SPARSITY_MECHANISMS = ("none", "l1", "kl", "l1_weights", "topk")
+DEFAULT_ACTIVATION = {"none": "relu", "l1": "relu", "kl": "sigmoid", "l1_weights": "relu", "topk": "linear"}
+
+
+class TopK(keras.layers.Layer):
+    """Keep the ``k`` largest values of each example and set the others to 0 (k-sparse, Makhzani & Frey 2013).
+
+    Exactly ``k`` units are non-zero per example (barring ties and exact zeros); the kept
+    values pass through unchanged, and so do their gradients.
+    """
+
+    def __init__(self, k: int, **kwargs):
+        super().__init__(**kwargs)
+        self.k = check_positive_int(k, "k")
+
+    def build(self, input_shape):
+        if self.k > input_shape[-1]:
+            raise ValueError(f"k must be at most the number of units ({input_shape[-1]}), got {self.k}")
+
+    def call(self, x):
+        kth_largest = tf.math.top_k(x, self.k).values[:, -1:]
+        return tf.where(x >= kth_largest, x, tf.zeros_like(x))
+
+    def get_config(self):
+        return {**super().get_config(), "k": self.k}
+
+
+class ActivityPenalty(keras.layers.Layer):
+    """Passes its input through and adds a sparsity penalty on it to the model's losses.
+
+    ``"l1"``: ``lam`` times the L1 norm, summed over units and averaged over the batch
+    (:func:`sparsebook.training.l1_activity_penalty`, ``"example_mean"``), like the
+    reconstruction error. ``"kl"``: :func:`sparsebook.training.kl_sparsity_penalty`.
+    (Not a Keras ``activity_regularizer``: Keras 3 divides those by the batch size, which
+    would count the KL penalty, already a batch statistic, 100 times too little.)
+    """
+
+    def __init__(self, mechanism: str, lam: float = 0.0, rho: float = 0.05, beta: float = 3.0, **kwargs):
+        super().__init__(**kwargs)
+        self.mechanism, self.lam, self.rho, self.beta = mechanism, lam, rho, beta
+
+    def call(self, code):
+        from .training import kl_sparsity_penalty, l1_activity_penalty
+
+        if self.mechanism == "l1":
+            self.add_loss(l1_activity_penalty(code, self.lam, "example_mean"))
+        else:
+            self.add_loss(kl_sparsity_penalty(code, self.rho, self.beta))
+        return code
+
+    def get_config(self):
+        return {**super().get_config(), "mechanism": self.mechanism, "lam": self.lam, "rho": self.rho,
+                "beta": self.beta}
+
+
+def sparse_autoencoder(hidden_units: int = 1024, sparsity: str = "l1", *, lam: float = 0.0, rho: float = 0.05,
+                       beta: float = 3.0, k: int | None = None, activation: str | None = None,
+                       seed: int = 0) -> keras.Model:
+    """A one-hidden-layer auto-encoder, 784 -> ``hidden_units`` -> 784, sparse by ``sparsity``.
+
+    ``sparsity`` is the mechanism:
+
+    - ``"l1"``: ``lam`` times the L1 norm of the code (per example), ReLU units;
+    - ``"kl"``: ``beta`` times the KL divergence of each unit's firing rate on the batch
+      from the target rate ``rho`` (Ng's sparse auto-encoder), sigmoid units;
+    - ``"l1_weights"``: ``lam`` times the L1 norm of the encoder's WEIGHTS (a Keras
+      ``kernel_regularizer``), ReLU units: sparse weights, not a sparse code;
+    - ``"topk"``: only the ``k`` largest pre-activations of each example are kept (linear units);
+    - ``"none"``: no sparsity (a plain auto-encoder).
+
+    ``activation`` overrides the default unit of the mechanism; KL refuses anything but
+    ``"sigmoid"``. The decoder is linear, and each of its atoms (the weights from one hidden
+    unit to the 784 pixels) is kept at norm 1 after every step, as a sparse coding
+    dictionary is: otherwise a penalty on the code's size could be dodged by shrinking
+    the code and growing the atoms. Outputs ``"code"`` (examples, ``hidden_units``) and
+    ``"reconstruction"`` (examples, 784).
+    """
+    if sparsity not in SPARSITY_MECHANISMS:
+        raise ValueError(f"sparsity must be one of {SPARSITY_MECHANISMS}, got {sparsity!r}")
+    hidden_units = check_positive_int(hidden_units, "hidden_units")
+    lam, beta, rho = check_lam(lam), check_lam(beta, "beta"), check_rate(rho, "rho")
+    activation = DEFAULT_ACTIVATION[sparsity] if activation is None else activation
+    if sparsity == "kl" and activation != "sigmoid":
+        raise ValueError(
+            f"the KL penalty compares firing rates in (0, 1) with rho, so it needs sigmoid units, got "
+            f"activation={activation!r}: the batch mean of ReLU outputs can be 0 or above 1, where the KL "
+            "divergence is undefined. Use activation='sigmoid', or sparsity='l1' for ReLU units."
+        )
+    if sparsity == "topk":
+        if k is None:
+            raise ValueError("sparsity='topk' needs k, the number of units kept per example")
+        k = check_positive_int(k, "k")
+        if k > hidden_units:
+            raise ValueError(f"k must be at most hidden_units ({hidden_units}), got {k}")
+    elif k is not None:
+        raise ValueError(f"k is only used by sparsity='topk', not {sparsity!r}")
+    if sparsity in ("none", "topk") and lam:
+        raise ValueError(f"lam is not used by sparsity={sparsity!r}; leave it at 0")
+
+    pixels = keras.Input(shape=(N_PIXELS,), name="pixels")
+    code = keras.layers.Dense(
+        hidden_units, activation=None if sparsity == "topk" else activation,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
+        kernel_regularizer=keras.regularizers.L1(lam) if sparsity == "l1_weights" else None,
+        name="encoder",
+    )(pixels)
+    if sparsity == "topk":
+        code = TopK(k, name="topk")(code)
+        if activation != "linear":
+            code = keras.layers.Activation(activation, name="topk_activation")(code)
+    elif sparsity in ("l1", "kl"):
+        code = ActivityPenalty(sparsity, lam=lam, rho=rho, beta=beta, name=f"{sparsity}_penalty")(code)
+    reconstruction = keras.layers.Dense(
+        N_PIXELS,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 1),
+        kernel_constraint=keras.constraints.UnitNorm(axis=1),  # kernel (hidden, pixels): one atom per row
+        name="decoder",
+    )(code)
+    return keras.Model(pixels, {"code": code, "reconstruction": reconstruction}, name=f"sparse_autoencoder_{sparsity}")

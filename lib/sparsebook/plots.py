@@ -87,6 +87,42 @@ def metric_vs_lam(series: dict, key: str, ax=None, ylabel: str | None = None, lo
     return ax
 
 
+STRENGTH_SYMBOLS = {"lam": "λ", "rho": "ρ", "beta": "β", "k": "k"}
+
+
+def format_strength(run: dict) -> str:
+    """A run's swept strength as the book writes it: ``λ=1e-1``, ``ρ=0.05``, ``k=40``."""
+    name = run.get("strength_name", "lam")
+    value = run[name]
+    text = format_lam(value) if name == "lam" else f"{value:g}"
+    return f"{STRENGTH_SYMBOLS.get(name, name)}={text}"
+
+
+def frontier(series: dict, y_key: str, x_key: str = "l0_test", ax=None, ylabel: str | None = None,
+             xlabel: str | None = None, log_y: bool = False):
+    """``y_key`` against ``x_key`` (log x), one line per series of runs, each point labelled with its strength.
+
+    The sparsity frontier: what a code of a given number of active units (``x_key``) gets
+    for reconstruction or accuracy (``y_key``).
+    """
+    _check_series(series, (x_key, y_key))
+    ax = _axes(ax)
+    for (label, runs), marker in zip(series.items(), "osD^v<>"):
+        runs = sorted(runs, key=lambda run: run[x_key])
+        x, y = [run[x_key] for run in runs], [run[y_key] for run in runs]
+        ax.plot(x, y, marker=marker, label=label)
+        for run, xi, yi in zip(runs, x, y):
+            ax.annotate(format_strength(run), (xi, yi), textcoords="offset points", xytext=(4, 4), fontsize=7)
+    ax.set_xscale("log")
+    if log_y:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel or x_key)
+    ax.set_ylabel(ylabel or y_key)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    return ax
+
+
 def firing_rate_histogram(firing_rates, ax=None, title: str | None = None, bins: int = 30):
     """Histogram of log10 unit firing rates; dead units (rate 0) are counted in the title."""
     rates = np.asarray(firing_rates, dtype=float)

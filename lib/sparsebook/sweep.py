@@ -3,7 +3,7 @@
 Command line::
 
     python -m sparsebook.sweep mlp --mode full          # the source's grid, 20,000 steps
-    python -m sparsebook.sweep mlp --mode quick --lams 0 1e-4
+    python -m sparsebook.sweep mlp --mode quick --grid 0 1e-4
     python -m sparsebook.sweep --list
 
 Each finished run is appended to ``results/<experiment>.json`` (full mode) or
@@ -32,27 +32,44 @@ from typing import Callable
 import numpy as np
 
 from . import __version__
-from .checks import check_lam, check_positive_int
+from .checks import check_lam, check_positive_int, check_rate
 from .config import MODES, current_mode, settings
 
 SCHEMA_VERSION = 1
 RESULTS_VARIABLE = "SPARSEBOOK_RESULTS"
-RUN_KEY = ("lam", "lam_convention", "data", "steps", "batch_size", "seed")
+RUN_KEY = ("lam_convention", "data", "steps", "batch_size", "seed")  # with the swept strength, a run's identity
 
 
 @dataclass(frozen=True)
 class Experiment:
-    """A model, a penalty and the lambda grid it is swept over."""
+    """A model, its sparsity mechanism and the grid of strengths it is swept over.
+
+    The swept strength is ``lam`` (the L1 weight) unless ``strength`` names another
+    (``"rho"`` for the KL target rate, ``"k"`` for TopK). ``measure`` trains and measures
+    one run (default: :func:`train_and_measure`, for classifiers).
+    """
 
     name: str
     description: str
-    build_model: Callable  # (seed) -> keras.Model with outputs "logits" and "code"
-    lams: tuple
+    build_model: Callable  # (seed, strength) -> keras.Model
+    grid: tuple
     penalty: str = "l1_activity"
-    lam_convention: str = "batch_sum"
+    lam_convention: str | None = "batch_sum"
+    strength: str = "lam"
+    measure: Callable | None = None
+
+    def check_strength(self, value):
+        """``value`` as this experiment's strength (an int >= 1 for k, a number >= 0 else)."""
+        if self.strength == "k":
+            if isinstance(value, (float, np.floating)) and float(value).is_integer():
+                value = int(value)  # from the command line
+            return check_positive_int(value, "k")
+        if self.strength == "rho":
+            return check_rate(value, "rho")
+        return check_lam(value, self.strength)
 
 
-def _mlp(seed: int):
+def _mlp(seed: int, lam=None):
     from .models import mlp
 
     return mlp(seed=seed)
@@ -63,19 +80,19 @@ EXPERIMENTS = {
         name="mlp",
         description="fully connected 784 -> 784 ReLU -> 10, L1 on the hidden activations (the source's first experiment)",
         build_model=_mlp,
-        lams=(0.0, 1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 2.7e-3),
+        grid=(0.0, 1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 2.7e-3),
     ),
 }
 
 
-def _cnn(seed: int):
+def _cnn(seed: int, lam=None):
     from .models import cnn
 
     return cnn(seed=seed)
 
 
 def _conv_autoencoder(decoder: str):
-    def build(seed: int):
+    def build(seed: int, lam=None):
         from .models import conv_autoencoder
 
         return conv_autoencoder(decoder, seed=seed)
@@ -89,19 +106,122 @@ EXPERIMENTS.update({
         name="cnn",
         description="3x3 conv, stride 2, 200 ReLU maps (39,200 units) -> 10, L1 on the feature maps (the source's second experiment)",
         build_model=_cnn,
-        lams=SOURCE_CNN_LAMS,
+        grid=SOURCE_CNN_LAMS,
     ),
     "cae_transpose": Experiment(
         name="cae_transpose",
         description="the CNN plus a 3x3 stride-2 transposed-convolution decoder, trained on CE + reconstruction + L1 (the source's third experiment)",
         build_model=_conv_autoencoder("transpose"),
-        lams=SOURCE_CNN_LAMS,
+        grid=SOURCE_CNN_LAMS,
     ),
     "cae_subpixel": Experiment(
         name="cae_subpixel",
         description="the CNN plus a sub-pixel (phase shift) decoder: 3x3 conv to 4 maps, pixel shuffle to 28x28",
         build_model=_conv_autoencoder("subpixel"),
-        lams=SOURCE_CNN_LAMS,
+        grid=SOURCE_CNN_LAMS,
+    ),
+})
+
+
+# --- sparse auto-encoders: one per mechanism, the same hidden layer ------------------------
+
+SAE_HIDDEN_UNITS = 1024  # over-complete: more units than the 784 pixels
+SAE_KL_BETA = 3.0  # the KL penalty's weight (Ng's notes); its target rate rho is swept
+ACTIVE_THRESHOLD = 0.01  # |activation| above which a unit counts as active in L0 (sigmoids are never 0)
+PROBE_TRAIN_EXAMPLES = 10_000  # the linear probe trains on the codes of this many training digits
+
+
+def _sparse_autoencoder(sparsity: str, strength: str, **fixed):
+    def build(seed: int, value):
+        from .models import sparse_autoencoder
+
+        return sparse_autoencoder(SAE_HIDDEN_UNITS, sparsity, seed=seed, **fixed, **{strength: value})
+
+    return build
+
+
+def measure_autoencoder(exp: Experiment, digits, value, *, steps: int, batch_size: int, seed: int,
+                        on_progress=None, eval_batch_size: int = 1000) -> tuple[dict, object]:
+    """Train one sparse auto-encoder of ``exp`` at strength ``value`` and measure it.
+
+    Returns ``(record, model)``. ``test_accuracy`` is the accuracy of a linear probe on the
+    codes (:func:`~sparsebook.metrics.linear_probe_accuracy`); ``avr_test`` counts the
+    non-zero units, ``l0_test`` those with ``|a| >`` :data:`ACTIVE_THRESHOLD`.
+    """
+    from .backend import keras
+    from .metrics import avr, linear_probe_accuracy
+    from .training import encode, evaluate_autoencoder, train_autoencoder
+
+    value = exp.check_strength(value)
+    keras.utils.set_random_seed(seed)
+    model = exp.build_model(seed, value)
+    log = train_autoencoder(model, digits.x_train, steps=steps, batch_size=batch_size, seed=seed,
+                            on_progress=on_progress)
+    test = evaluate_autoencoder(model, digits.x_test, ACTIVE_THRESHOLD, eval_batch_size)
+    probe_x, probe_y = digits.x_train[:PROBE_TRAIN_EXAMPLES], digits.y_train[:PROBE_TRAIN_EXAMPLES]
+    codes_train, codes_test = encode(model, probe_x, eval_batch_size), encode(model, digits.x_test, eval_batch_size)
+    ever_active = (test.activity.firing_rates > 0) | (np.abs(codes_train) > ACTIVE_THRESHOLD).any(axis=0)
+    units = int(test.activity.units)
+    penalty = model.get_layer(f"{exp.penalty}_penalty") if exp.penalty in ("l1", "kl") else None
+    record = {
+        "model": exp.name,
+        "penalty": exp.penalty,
+        "strength_name": exp.strength,
+        exp.strength: value,
+        "lam_convention": exp.lam_convention,
+        **({"rho": penalty.rho, "beta": penalty.beta} if exp.penalty == "kl" else {}),
+        **_run_conditions(digits, steps, batch_size, seed),
+        "units": units,
+        "test_accuracy": linear_probe_accuracy(codes_train, probe_y, codes_test, digits.y_test),
+        "probe_train_examples": int(len(probe_y)),
+        "avr_test": avr(np.abs(codes_test)),
+        "l0_test": test.activity.avr,
+        "active_threshold": ACTIVE_THRESHOLD,
+        "dead_units": int(units - ever_active.sum()),
+        "dead_fraction": float(1 - ever_active.mean()),
+        "reconstruction_mse_test": test.reconstruction_mse,
+        "reconstruction_mse_quantised_test": test.reconstruction_mse_quantised,
+        "firing_rates_test": [round(float(r), 6) for r in test.activity.firing_rates],
+        "curve": {
+            "step": log.steps,
+            "loss": _rounded(log.loss),
+            "reconstruction": _rounded(log.reconstruction),
+            "l0_train_batch": _rounded(log.l0_train_batch),
+        },
+        **_provenance(log.seconds),
+    }
+    return record, model
+
+
+EXPERIMENTS.update({
+    "sae_l1": Experiment(
+        name="sae_l1",
+        description=f"sparse auto-encoder 784 -> {SAE_HIDDEN_UNITS} ReLU -> 784, L1 on the code (per example)",
+        build_model=_sparse_autoencoder("l1", "lam"),
+        grid=(0.0, 0.03, 0.1, 0.3, 1.0),
+        penalty="l1",
+        lam_convention="example_mean",
+        measure=measure_autoencoder,
+    ),
+    "sae_kl": Experiment(
+        name="sae_kl",
+        description=f"sparse auto-encoder 784 -> {SAE_HIDDEN_UNITS} sigmoid -> 784, KL to a target rate rho (beta = {SAE_KL_BETA:g})",
+        build_model=_sparse_autoencoder("kl", "rho", beta=SAE_KL_BETA),
+        grid=(0.2, 0.1, 0.05, 0.02, 0.01),
+        penalty="kl",
+        lam_convention=None,
+        strength="rho",
+        measure=measure_autoencoder,
+    ),
+    "sae_topk": Experiment(
+        name="sae_topk",
+        description=f"k-sparse auto-encoder 784 -> {SAE_HIDDEN_UNITS} linear, the k largest kept -> 784",
+        build_model=_sparse_autoencoder("topk", "k"),
+        grid=(10, 20, 40, 80, 160),
+        penalty="topk",
+        lam_convention=None,
+        strength="k",
+        measure=measure_autoencoder,
     ),
 })
 
@@ -152,8 +272,9 @@ def load_results(path: str | os.PathLike) -> dict:
     if data.get("schema") != SCHEMA_VERSION:
         raise ValueError(f"results file {path} has schema {data.get('schema')!r}, expected {SCHEMA_VERSION}. {advice}")
     for i, run in enumerate(data["runs"]):
-        if not isinstance(run, dict) or any(key not in run for key in RUN_KEY + ("test_accuracy", "avr_test")):
-            raise ValueError(f"results file {path}: run {i} lacks required fields {RUN_KEY}. {advice}")
+        required = (run.get("strength_name", "lam"),) + RUN_KEY + ("test_accuracy", "avr_test") if isinstance(run, dict) else ()
+        if not isinstance(run, dict) or any(key not in run for key in required):
+            raise ValueError(f"results file {path}: run {i} lacks required fields {required or RUN_KEY}. {advice}")
     return data
 
 
@@ -178,8 +299,12 @@ def write_results(path: str | os.PathLike, data: dict) -> None:
 
 
 def run_key(run: dict) -> tuple:
-    """What identifies a run: two records with the same key are the same run."""
-    return tuple(float(run[k]) if k == "lam" else run[k] for k in RUN_KEY)
+    """What identifies a run: two records with the same key are the same run.
+
+    The swept strength is ``run["lam"]`` unless ``run["strength_name"]`` names another field.
+    """
+    name = run.get("strength_name", "lam")
+    return (name, float(run[name]), *(run[k] for k in RUN_KEY))
 
 
 # --- running -------------------------------------------------------------------------------
@@ -197,6 +322,21 @@ def versions() -> dict:
     }
 
 
+def _run_conditions(digits, steps: int, batch_size: int, seed: int) -> dict:
+    """The data and training schedule of a run, as its record states them."""
+    return {"data": digits.name, "n_train": int(len(digits.x_train)), "n_test": int(len(digits.x_test)),
+            "steps": steps, "batch_size": batch_size, "seed": seed}
+
+
+def _provenance(train_seconds: float) -> dict:
+    """How long a run trained, on what, with which versions, and when it finished."""
+    from .backend import device_name
+
+    return {"train_seconds": round(train_seconds, 2), "peak_rss_mib": round(peak_rss_mib(), 1),
+            "device": device_name(), "versions": versions(),
+            "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+
+
 def peak_rss_mib() -> float:
     """Peak resident memory of this process so far, in MiB."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -211,12 +351,12 @@ def train_and_measure(exp: Experiment, digits, lam: float, *, steps: int, batch_
     ``reconstruction_weight`` (auto-encoders only) multiplies the reconstruction error in the
     loss; a record trained with a weight other than 1 says so.
     """
-    from .backend import device_name, keras
+    from .backend import keras
     from .training import evaluate_classifier, train_classifier
 
     lam = check_lam(lam)
     keras.utils.set_random_seed(seed)
-    model = exp.build_model(seed)
+    model = exp.build_model(seed, lam)
     log = train_classifier(model, digits.x_train, digits.y_train, lam=lam, steps=steps, batch_size=batch_size,
                            convention=exp.lam_convention, seed=seed, on_progress=on_progress,
                            reconstruction_weight=reconstruction_weight)
@@ -229,12 +369,7 @@ def train_and_measure(exp: Experiment, digits, lam: float, *, steps: int, batch_
         "penalty": exp.penalty,
         "lam": lam,
         "lam_convention": exp.lam_convention,
-        "data": digits.name,
-        "n_train": int(len(digits.y_train)),
-        "n_test": int(len(digits.y_test)),
-        "steps": steps,
-        "batch_size": batch_size,
-        "seed": seed,
+        **_run_conditions(digits, steps, batch_size, seed),
         "test_accuracy": test.accuracy,
         "train_accuracy": train.accuracy,
         "avr_test": test.activity.avr,
@@ -254,11 +389,7 @@ def train_and_measure(exp: Experiment, digits, lam: float, *, steps: int, batch_
             "penalty": _rounded(log.penalty),
             "avr_train_batch": _rounded(log.avr_train_batch),
         },
-        "train_seconds": round(log.seconds, 2),
-        "peak_rss_mib": round(peak_rss_mib(), 1),
-        "device": device_name(),
-        "versions": versions(),
-        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **_provenance(log.seconds),
     }
     code_shape = model.output["code"].shape[1:]
     if units <= MAX_UNITS_LISTED:
@@ -289,28 +420,29 @@ def _rounded(values, digits: int = 6) -> list:
     return [float(f"{v:.{digits}g}") for v in values]
 
 
-def sweep(name: str, mode: str | None = None, *, lams=None, steps: int | None = None, seed: int = 0,
+def sweep(name: str, mode: str | None = None, *, grid=None, steps: int | None = None, seed: int = 0,
           path: str | os.PathLike | None = None, digits=None, progress: bool = False,
           keep_models: bool = False):
-    """Run experiment ``name`` over its lambda grid; returns the list of run records.
+    """Run experiment ``name`` over its grid of strengths; returns the list of run records.
 
     Parameters
     ----------
     mode : "quick" or "full" (default ``$SPARSEBOOK_MODE``): the data and number of steps.
-    lams, steps : override the experiment's grid and the mode's number of steps.
+    grid, steps : override the experiment's grid (of λ, or of its ``strength``) and the mode's
+        number of steps.
     path : a results file to resume from and append to (atomically, after each run);
         ``None`` keeps the records in memory only.
     digits : the :class:`~sparsebook.data.Digits` to use (default: those of ``mode``).
     progress : show a progress bar over all steps.
-    keep_models : also return ``{lam: model}`` of the runs trained now (not the resumed ones).
+    keep_models : also return ``{strength: model}`` of the runs trained now (not the resumed ones).
     """
     from .data import load_mnist
     exp = experiment(name)
     mode_settings = settings(mode)
-    lams = exp.lams if lams is None else tuple(lams)
-    if not lams:
-        raise ValueError("lams must hold at least one value")
-    lams = tuple(check_lam(lam) for lam in lams)
+    grid = exp.grid if grid is None else tuple(grid)
+    if not grid:
+        raise ValueError("grid must hold at least one value")
+    grid = tuple(exp.check_strength(value) for value in grid)
     steps = mode_settings.steps if steps is None else check_positive_int(steps, "steps")
 
     data = {"schema": SCHEMA_VERSION, "experiment": name, "description": exp.description, "runs": []}
@@ -322,10 +454,10 @@ def sweep(name: str, mode: str | None = None, *, lams=None, steps: int | None = 
         digits = load_mnist(mode_settings.name)
     done = {run_key(run) for run in data["runs"]}
 
-    def key(lam):
-        return (lam, exp.lam_convention, digits.name, steps, mode_settings.batch_size, seed)
+    def key(value):
+        return (exp.strength, float(value), exp.lam_convention, digits.name, steps, mode_settings.batch_size, seed)
 
-    todo = [lam for lam in lams if key(lam) not in done]
+    todo = [value for value in grid if key(value) not in done]
     bar = None
     if progress and todo:
         from tqdm.auto import tqdm
@@ -333,38 +465,39 @@ def sweep(name: str, mode: str | None = None, *, lams=None, steps: int | None = 
         bar = tqdm(total=len(todo) * steps, unit="step", desc=name, dynamic_ncols=True)
     models = {}
     try:
-        for lam in todo:
+        for value in todo:
             if bar is not None:
-                bar.set_postfix_str(f"lam={lam:g}")
+                bar.set_postfix_str(f"{exp.strength}={value:g}")
                 start = bar.n
 
                 def on_progress(step, log, start=start):
                     bar.update(start + step - bar.n)
             else:
                 on_progress = None
-            record, model = train_and_measure(exp, digits, lam, steps=steps, batch_size=mode_settings.batch_size,
-                                              seed=seed, on_progress=on_progress,
-                                              eval_batch_size=mode_settings.eval_batch_size)
+            measure = exp.measure or train_and_measure
+            record, model = measure(exp, digits, value, steps=steps, batch_size=mode_settings.batch_size,
+                                    seed=seed, on_progress=on_progress, eval_batch_size=mode_settings.eval_batch_size)
             data["runs"].append(record)
             if keep_models:
-                models[lam] = model
+                models[value] = model
             if path is not None:
                 write_results(path, data)
     finally:
         if bar is not None:
             bar.close()
-    wanted = {key(lam) for lam in lams}
-    runs = sorted((run for run in data["runs"] if run_key(run) in wanted), key=lambda run: run["lam"])
+    wanted = {key(value) for value in grid}
+    runs = sorted((run for run in data["runs"] if run_key(run) in wanted), key=lambda run: run[exp.strength])
     return (runs, models) if keep_models else runs
 
 
 # --- command line ---------------------------------------------------------------------------
 
 def _summary(runs: list) -> str:
-    lines = [f"{'lam':>9} {'test acc':>9} {'AVR test':>9} {'AVR batch':>9} {'dead':>6} {'seconds':>8}"]
+    strength = runs[0].get("strength_name", "lam") if runs else "lam"
+    lines = [f"{strength:>9} {'test acc':>9} {'AVR test':>9} {'dead':>6} {'seconds':>8}"]
     for run in runs:
-        lines.append(f"{run['lam']:>9.2g} {run['test_accuracy']:>9.4f} {run['avr_test']:>9.2f} "
-                     f"{run['avr_train_batch']:>9.2f} {run['dead_units']:>6d} {run['train_seconds']:>8.1f}")
+        lines.append(f"{run[strength]:>9.2g} {run['test_accuracy']:>9.4f} {run['avr_test']:>9.2f} "
+                     f"{run['dead_units']:>6d} {run['train_seconds']:>8.1f}")
     return "\n".join(lines)
 
 
@@ -372,7 +505,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sparsebook.sweep", description=__doc__.split("\n\n")[0])
     parser.add_argument("experiments", nargs="*", help=f"experiments to run: {', '.join(EXPERIMENTS)} or 'all'")
     parser.add_argument("--mode", choices=MODES, default=None, help="default: $SPARSEBOOK_MODE, else quick")
-    parser.add_argument("--lams", type=float, nargs="+", help="override the lambda grid")
+    parser.add_argument("--grid", type=float, nargs="+", help="override the grid of lambda (or of k, rho)")
     parser.add_argument("--steps", type=int, help="override the number of training steps")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", help="results file (only with a single experiment)")
@@ -380,7 +513,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.list or not args.experiments:
         for exp in EXPERIMENTS.values():
-            print(f"{exp.name:8} {exp.description}\n{'':8} lambda grid ({exp.lam_convention}): {list(exp.lams)}")
+            convention = f" ({exp.lam_convention})" if exp.lam_convention else ""
+            print(f"{exp.name:13} {exp.description}\n{'':13} {exp.strength} grid{convention}: {list(exp.grid)}")
         return 0
     names = list(EXPERIMENTS) if args.experiments == ["all"] else args.experiments
     if args.out and len(names) != 1:
@@ -390,7 +524,7 @@ def main(argv=None) -> int:
         path = Path(args.out) if args.out else results_path(name, mode)
         start = time.perf_counter()
         try:
-            runs = sweep(name, mode, lams=args.lams, steps=args.steps, seed=args.seed, path=path, progress=True)
+            runs = sweep(name, mode, grid=args.grid, steps=args.steps, seed=args.seed, path=path, progress=True)
         except (ValueError, TypeError) as err:
             print(f"error: {err}", file=sys.stderr)
             return 2

@@ -19,7 +19,10 @@ The loop keeps Python out of the inner loop: one ``tf.function`` call runs
 
 The sparse coding encoder (:func:`sparsebook.models.sparse_coding_encoder`) is trained
 on the sparse coding objective itself, :func:`sparse_coding_loss`, by
-:func:`train_sparse_encoder`.
+:func:`train_sparse_encoder`; the sparse auto-encoders
+(:func:`sparsebook.models.sparse_autoencoder`) on the reconstruction error plus the
+penalty they carry, by :func:`train_autoencoder`. Every one of them runs the same loop,
+:func:`adam_steps`.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from .backend import keras, tf
-from .checks import check_lam, check_positive_int
+from .checks import check_lam, check_positive_int, check_rate
 
 LAM_CONVENTIONS = ("batch_sum", "example_mean")
 SOURCE_LAM_CONVENTION = "batch_sum"
@@ -125,6 +128,67 @@ def _check_training_set(x: np.ndarray, batch_size: int, learning_rate) -> None:
         raise ValueError("x contains NaN or infinite values")
 
 
+def adam_steps(model: keras.Model, data: tuple, step_terms: Callable, *, steps: int, batch_size: int,
+               learning_rate: float, seed: int = 0, steps_per_call: int = 100,
+               on_call: Callable[[int, np.ndarray], None] | None = None, context: str = ""):
+    """The one training loop of the book: ``steps`` Adam steps on ``model``'s trainable weights.
+
+    ``data`` is a tuple of arrays with the same first axis (e.g. ``(x, y)``); each step
+    takes the batch given by :func:`batch_schedule` and minimises the loss returned by
+    ``step_terms(batch, outputs) -> (loss, extras)`` where ``outputs = model(batch[0])`` and
+    ``extras`` is a tuple of scalars to record. Weight losses the model carries (Keras
+    ``kernel_regularizer``, :meth:`keras.layers.Layer.add_loss`) are added to the loss.
+    One ``tf.function`` call runs ``steps_per_call`` steps on data resident in TensorFlow,
+    so Python stays out of the inner loop; ``on_call(step, records)`` sees each call's
+    records, one row ``(loss, *extras)`` per step.
+
+    Returns ``(records, seconds)``: all steps' records, shape (steps, 1 + len(extras)), and the
+    training time. Raises :class:`TrainingDivergedError` (naming ``context`` and the step) as
+    soon as a loss is NaN or infinite.
+    """
+    batches = batch_schedule(len(data[0]), batch_size, steps, seed)
+    optimizer = keras.optimizers.Adam(learning_rate=learning_rate, epsilon=1e-8)  # epsilon of TF1's Adam
+    variables = model.trainable_variables
+    optimizer.build(variables)
+    tensors = tuple(tf.constant(array) for array in data)
+
+    # The data are arguments, not captured constants: a captured copy would live as long as
+    # TensorFlow's function caches, one more copy of the training set for every run of a sweep.
+    @tf.function(input_signature=[
+        tuple(tf.TensorSpec([None, *t.shape[1:]], t.dtype) for t in tensors),
+        tf.TensorSpec([None, batch_size], tf.int32),
+    ])
+    def run_steps(tensors, batch_indices):
+        n = tf.shape(batch_indices)[0]
+        records = tf.TensorArray(tf.float32, size=n)
+        for i in tf.range(n):
+            batch = tuple(tf.gather(t, batch_indices[i]) for t in tensors)
+            with tf.GradientTape() as tape:
+                outputs = model(batch[0], training=True)
+                loss, extras = step_terms(batch, outputs)
+                if model.losses:
+                    loss = loss + tf.add_n(model.losses)
+            optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+            records = records.write(i, tf.stack([loss, *extras]))
+        return records.stack()
+
+    chunks = []
+    start = time.perf_counter()
+    for first in range(0, steps, steps_per_call):
+        records = run_steps(tensors, batches[first : first + steps_per_call]).numpy()
+        bad = np.flatnonzero(~np.isfinite(records[:, 0]))
+        if bad.size:
+            step = first + int(bad[0]) + 1
+            raise TrainingDivergedError(
+                f"training diverged: the loss became {records[bad[0], 0]} at step {step} of {steps}"
+                f"{' with ' + context if context else ''}. Try a smaller penalty or learning rate."
+            )
+        chunks.append(records)
+        if on_call is not None:
+            on_call(first + len(records), records)
+    return np.concatenate(chunks), time.perf_counter() - start
+
+
 def train_classifier(
     model: keras.Model,
     x,
@@ -161,56 +225,26 @@ def train_classifier(
         raise ValueError(f"x must be (examples, ...) and y (examples,), got shapes {x.shape} and {y.shape}")
     _check_training_set(x, batch_size, learning_rate)
 
-    x_all = tf.constant(x)
-    y_all = tf.constant(y.astype(np.int32))
-    optimizer = keras.optimizers.Adam(learning_rate=learning_rate, epsilon=1e-8)  # epsilon of TF1's Adam
-    variables = model.trainable_variables
-    optimizer.build(variables)
-    batches = batch_schedule(len(x), batch_size, steps, seed)
-
-    # The data are arguments, not captured constants: a captured copy would live as long as
-    # TensorFlow's function caches, one more copy of the training set for every run of a sweep.
-    @tf.function(input_signature=[
-        tf.TensorSpec([None, *x.shape[1:]], tf.float32),
-        tf.TensorSpec([None], tf.int32),
-        tf.TensorSpec([None, batch_size], tf.int32),
-    ])
-    def run_steps(x_all, y_all, batch_indices):
-        n = tf.shape(batch_indices)[0]
-        records = tf.TensorArray(tf.float32, size=n)  # per step: loss, CE, penalty, reconstruction, batch AVR
-        for i in tf.range(n):
-            x_batch = tf.gather(x_all, batch_indices[i])
-            y_batch = tf.gather(y_all, batch_indices[i])
-            with tf.GradientTape() as tape:
-                outputs = model(x_batch, training=True)
-                cross_entropy = tf.reduce_mean(
-                    tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y_batch, logits=outputs["logits"])
-                )
-                penalty = l1_activity_penalty(outputs["code"], lam, convention)
-                if "reconstruction" in outputs:
-                    reconstruction = reconstruction_error(x_batch, outputs["reconstruction"])
-                else:
-                    reconstruction = tf.constant(0.0)
-                loss = cross_entropy + reconstruction_weight * reconstruction + penalty
-            optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
-            code = tf.reshape(outputs["code"], [batch_size, -1])
-            batch_avr = tf.reduce_mean(tf.reduce_sum(tf.cast(code > 0, tf.float32), axis=1))
-            records = records.write(i, tf.stack([loss, cross_entropy, penalty, reconstruction, batch_avr]))
-        return records.stack()
+    def step_terms(batch, outputs):
+        x_batch, y_batch = batch
+        cross_entropy = tf.reduce_mean(
+            tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y_batch, logits=outputs["logits"])
+        )
+        penalty = l1_activity_penalty(outputs["code"], lam, convention)
+        if "reconstruction" in outputs:
+            reconstruction = reconstruction_error(x_batch, outputs["reconstruction"])
+        else:
+            reconstruction = tf.constant(0.0)
+        code = tf.reshape(outputs["code"], [batch_size, -1])
+        batch_avr = tf.reduce_mean(tf.reduce_sum(tf.cast(code > 0, tf.float32), axis=1))
+        loss = cross_entropy + reconstruction_weight * reconstruction + penalty
+        return loss, (cross_entropy, penalty, reconstruction, batch_avr)
 
     log = TrainingLog(lam=lam, convention=convention, batch_size=batch_size)
-    start = time.perf_counter()
-    for first in range(0, steps, steps_per_call):
-        records = run_steps(x_all, y_all, batches[first : first + steps_per_call]).numpy()
-        bad = np.flatnonzero(~np.isfinite(records[:, 0]))
-        if bad.size:
-            step = first + int(bad[0]) + 1
-            raise TrainingDivergedError(
-                f"training diverged: the loss became {records[bad[0], 0]} at step {step} of {steps} "
-                f"with lam={lam:g} ({convention} convention). Try a smaller lam or learning rate."
-            )
-        last = records[-1]
-        log.steps.append(first + len(records))
+
+    def record(step, records):
+        last = records[-1]  # loss, cross-entropy, penalty, reconstruction, batch AVR
+        log.steps.append(step)
         log.loss.append(float(last[0]))
         log.cross_entropy.append(float(last[1]))
         log.penalty.append(float(last[2]))
@@ -218,8 +252,11 @@ def train_classifier(
             log.reconstruction.append(float(last[3]))
         log.avr_train_batch.append(float(last[4]))
         if on_progress is not None:
-            on_progress(log.steps[-1], log)
-    log.seconds = time.perf_counter() - start
+            on_progress(step, log)
+
+    _, log.seconds = adam_steps(model, (x, y.astype(np.int32)), step_terms, steps=steps, batch_size=batch_size,
+                                learning_rate=learning_rate, seed=seed, steps_per_call=steps_per_call,
+                                on_call=record, context=f"lam={lam:g} ({convention} convention)")
     return log
 
 
@@ -325,26 +362,129 @@ def train_sparse_encoder(model: keras.Model, x, *, lam: float, steps: int, batch
         raise ValueError(f"x must be (examples, {model.input_shape[-1]}) for this model, got shape {x.shape}")
     _check_training_set(x, batch_size, learning_rate)
 
-    optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
-    variables = model.trainable_variables
-    optimizer.build(variables)
+    def step_terms(batch, outputs):
+        return sparse_coding_loss(batch[0], outputs["code"], outputs["reconstruction"], lam), ()
 
-    @tf.function
-    def run_steps(x_all, batch_indices):
-        losses = tf.TensorArray(tf.float32, size=tf.shape(batch_indices)[0])
-        for i in tf.range(tf.shape(batch_indices)[0]):
-            x_batch = tf.gather(x_all, batch_indices[i])
-            with tf.GradientTape() as tape:
-                outputs = model(x_batch, training=True)
-                loss = sparse_coding_loss(x_batch, outputs["code"], outputs["reconstruction"], lam)
-            optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
-            losses = losses.write(i, loss)
-        return losses.stack()
+    records, seconds = adam_steps(model, (x,), step_terms, steps=steps, batch_size=batch_size,
+                                  learning_rate=learning_rate, seed=seed, steps_per_call=steps,
+                                  context=f"lam={lam:g}")
+    return EncoderTraining(records[:, 0], seconds)
 
-    start = time.perf_counter()
-    losses = run_steps(tf.constant(x), tf.constant(batch_schedule(len(x), batch_size, steps, seed))).numpy()
-    if not np.all(np.isfinite(losses)):
-        step = int(np.flatnonzero(~np.isfinite(losses))[0]) + 1
-        raise TrainingDivergedError(f"training diverged: the loss became {losses[step - 1]} at step {step} "
-                                    f"of {steps} with lam={lam:g}. Try a smaller learning rate.")
-    return EncoderTraining(losses, time.perf_counter() - start)
+
+# -- sparse auto-encoders ------------------------------------------------------------------
+
+KL_EPSILON = 1e-6  # firing rates are clipped to [eps, 1 - eps] so that the logarithms stay finite
+
+
+def kl_sparsity_penalty(activations, rho: float = 0.05, beta: float = 3.0):
+    """``beta * sum_j KL(rho || rho_hat_j)``: the KL sparsity penalty of Ng's sparse auto-encoder.
+
+    ``rho_hat_j`` is unit ``j``'s mean activation over the batch, a firing RATE: it only
+    means something for activations in [0, 1] (sigmoid units). ReLU outputs are refused:
+    they are unbounded and often exactly 0, so ``rho_hat`` can be 0 or above 1, where
+    ``log(rho / rho_hat)`` or ``log((1 - rho) / (1 - rho_hat))`` is undefined.
+    ``KL(rho || q) = rho log(rho / q) + (1 - rho) log((1 - rho) / (1 - q))``; ``rho_hat`` is
+    clipped to [1e-6, 1 - 1e-6] so the penalty stays finite when a unit is silent on a batch.
+    """
+    rho = check_rate(rho, "rho")
+    beta = check_lam(beta, "beta")
+    a = tf.convert_to_tensor(activations, dtype=tf.float32)
+    if a.shape.rank is not None and a.shape.rank != 2:
+        raise ValueError(f"activations must have shape (examples, units), got shape {a.shape}")
+    if tf.executing_eagerly() and (bool(tf.reduce_any(a < 0)) or bool(tf.reduce_any(a > 1))):
+        raise ValueError(
+            "the KL sparsity penalty needs activations in [0, 1] (firing rates, e.g. sigmoid outputs); got values "
+            f"in [{float(tf.reduce_min(a)):g}, {float(tf.reduce_max(a)):g}]. ReLU outputs are unbounded, so the "
+            "batch mean rho_hat can exceed 1 and the KL divergence is undefined: use a sigmoid code, or an L1 penalty."
+        )
+    rho_hat = tf.clip_by_value(tf.reduce_mean(a, axis=0), KL_EPSILON, 1.0 - KL_EPSILON)
+    kl = rho * tf.math.log(rho / rho_hat) + (1.0 - rho) * tf.math.log((1.0 - rho) / (1.0 - rho_hat))
+    return beta * tf.reduce_sum(kl)
+
+
+@dataclass
+class AutoencoderLog:
+    """What happened while training an auto-encoder, one entry per logged step."""
+
+    steps: list = field(default_factory=list)
+    loss: list = field(default_factory=list)
+    reconstruction: list = field(default_factory=list)  # the batch's reconstruction error (no penalty)
+    l0_train_batch: list = field(default_factory=list)  # mean number of non-zero code units on the batch
+    seconds: float = 0.0
+
+
+def train_autoencoder(model: keras.Model, x, *, steps: int, batch_size: int = SOURCE_BATCH_SIZE,
+                      learning_rate: float = SOURCE_LEARNING_RATE, seed: int = 0, steps_per_call: int = 100,
+                      on_progress: Callable[[int, AutoencoderLog], None] | None = None) -> AutoencoderLog:
+    """Train ``model`` (outputs ``"code"`` and ``"reconstruction"``) with Adam to reconstruct ``x``.
+
+    The loss is :func:`reconstruction_error` plus the penalties the model carries (see
+    :func:`sparsebook.models.sparse_autoencoder`). Logs every ``steps_per_call`` steps.
+    """
+    steps = check_positive_int(steps, "steps")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    steps_per_call = check_positive_int(steps_per_call, "steps_per_call")
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim != 2 or x.shape[1] != model.input_shape[-1]:
+        raise ValueError(f"x must be (examples, {model.input_shape[-1]}) for this model, got shape {x.shape}")
+    if not {"code", "reconstruction"} <= set(model.output):
+        raise ValueError(f"model must output 'code' and 'reconstruction', it outputs {sorted(model.output)}")
+    _check_training_set(x, batch_size, learning_rate)
+
+    def step_terms(batch, outputs):
+        reconstruction = reconstruction_error(batch[0], outputs["reconstruction"])
+        l0 = tf.reduce_mean(tf.reduce_sum(tf.cast(outputs["code"] != 0, tf.float32), axis=1))
+        return reconstruction, (reconstruction, l0)
+
+    log = AutoencoderLog()
+
+    def record(step, records):
+        log.steps.append(step)
+        log.loss.append(float(records[-1, 0]))
+        log.reconstruction.append(float(records[-1, 1]))
+        log.l0_train_batch.append(float(records[-1, 2]))
+        if on_progress is not None:
+            on_progress(step, log)
+
+    _, log.seconds = adam_steps(model, (x,), step_terms, steps=steps, batch_size=batch_size,
+                                learning_rate=learning_rate, seed=seed, steps_per_call=steps_per_call,
+                                on_call=record, context=f"model {model.name}")
+    return log
+
+
+def encode(model: keras.Model, x, batch_size: int = 1000) -> np.ndarray:
+    """The codes of ``x`` (examples, units) under ``model``, computed batch by batch."""
+    return np.concatenate([outputs["code"].reshape(len(outputs["code"]), -1)
+                           for outputs in predict_in_batches(model, x, batch_size)])
+
+
+@dataclass
+class AutoencoderEvaluation:
+    """Reconstruction error per pixel (raw and after :func:`quantise_pixels`) and the code's activity.
+
+    ``activity`` counts a unit as active where ``|activation| > threshold``.
+    """
+
+    reconstruction_mse: float
+    reconstruction_mse_quantised: float
+    activity: "ActivityStats"
+
+
+def evaluate_autoencoder(model: keras.Model, x, threshold: float = 0.0, batch_size: int = 1000) -> AutoencoderEvaluation:
+    """Measure ``model`` on ``x`` batch by batch (the codes of the whole set never exist at once)."""
+    from .metrics import ActivityStats
+
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim != 2 or len(x) == 0:
+        raise ValueError(f"x must be a non-empty (examples, pixels) array, got shape {x.shape}")
+    activity = ActivityStats(threshold)
+    squared_error = squared_error_quantised = 0.0
+    first = 0
+    for outputs in predict_in_batches(model, x, batch_size):
+        reconstruction = outputs["reconstruction"]
+        target = x[first : first + len(reconstruction)]
+        squared_error += float(np.sum((reconstruction - target) ** 2, dtype=np.float64))
+        squared_error_quantised += float(np.sum((quantise_pixels(reconstruction) - target) ** 2, dtype=np.float64))
+        activity.update(np.abs(outputs["code"]))
+        first += len(reconstruction)
+    return AutoencoderEvaluation(squared_error / x.size, squared_error_quantised / x.size, activity)
