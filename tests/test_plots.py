@@ -80,3 +80,12 @@ def test_frontier_draws_each_series_sorted_by_active_units_and_labels_points():
     np.testing.assert_allclose(lines[0].get_ydata(), [0.02, 0.01])
     assert [t.get_text() for t in ax.texts] == ["k=10", "k=40", "λ=1e-1"]
     plt.close("all")
+
+
+def test_frontier_refuses_runs_without_the_plotted_keys():
+    import pytest
+
+    with pytest.raises(ValueError, match="lacks"):
+        frontier({"TopK": [{"strength_name": "k", "k": 10, "l0_test": 10.0}]}, "mse")
+    with pytest.raises(ValueError, match="non-empty dict"):
+        frontier({}, "mse")

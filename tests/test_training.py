@@ -318,3 +318,12 @@ def test_autoencoder_training_refuses_bad_input(pixels):
         train_autoencoder(model, pixels, steps=0)
     with pytest.raises(ValueError, match="must output 'code' and 'reconstruction'"):
         train_autoencoder(mlp(hidden_units=8), pixels, steps=1)
+
+
+def test_autoencoder_evaluation_and_encoding_refuse_bad_input(pixels):
+    model = sparse_autoencoder(16, "none")
+    for call in (lambda x: evaluate_autoencoder(model, x), lambda x: encode(model, x)):
+        with pytest.raises(ValueError, match=r"non-empty \(examples, 784\)"):
+            call(pixels[:, :100])
+        with pytest.raises(ValueError, match=r"non-empty \(examples, 784\)"):
+            call(np.zeros((0, 784), np.float32))

@@ -278,6 +278,12 @@ def quantise_pixels(images) -> np.ndarray:
     return np.round(np.clip(images, 0.0, 1.0) * 255.0) / 255.0
 
 
+def _squared_errors(reconstruction, target) -> tuple[float, float]:
+    """Summed squared error of a batch of reconstructions, raw and after :func:`quantise_pixels`."""
+    return (float(np.sum((reconstruction - target) ** 2, dtype=np.float64)),
+            float(np.sum((quantise_pixels(reconstruction) - target) ** 2, dtype=np.float64)))
+
+
 @dataclass
 class Evaluation:
     """Test accuracy and the activity of the code on a data set (and, for auto-encoders, the
@@ -310,9 +316,9 @@ def evaluate_classifier(model: keras.Model, x, y, batch_size: int = 1000) -> Eva
         correct += int((logits.argmax(axis=1) == y[batch]).sum())
         activity.update(outputs["code"])
         if "reconstruction" in outputs:
-            squared_error += float(np.sum((outputs["reconstruction"] - x[batch]) ** 2, dtype=np.float64))
-            squared_error_quantised += float(np.sum((quantise_pixels(outputs["reconstruction"]) - x[batch]) ** 2,
-                                                    dtype=np.float64))
+            raw, quantised = _squared_errors(outputs["reconstruction"], x[batch])
+            squared_error += raw
+            squared_error_quantised += quantised
         first += len(logits)
     evaluation = Evaluation(accuracy=correct / len(y), activity=activity)
     if "reconstruction" in model.output:
@@ -452,8 +458,18 @@ def train_autoencoder(model: keras.Model, x, *, steps: int, batch_size: int = SO
     return log
 
 
+def _check_pixels(model: keras.Model, x) -> np.ndarray:
+    """``x`` as float32 (examples, inputs of ``model``), or ``ValueError`` saying what is wrong."""
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim != 2 or len(x) == 0 or x.shape[1] != model.input_shape[-1]:
+        raise ValueError(f"x must be a non-empty (examples, {model.input_shape[-1]}) array for this model, "
+                         f"got shape {x.shape}")
+    return x
+
+
 def encode(model: keras.Model, x, batch_size: int = 1000) -> np.ndarray:
     """The codes of ``x`` (examples, units) under ``model``, computed batch by batch."""
+    x = _check_pixels(model, x)
     return np.concatenate([outputs["code"].reshape(len(outputs["code"]), -1)
                            for outputs in predict_in_batches(model, x, batch_size)])
 
@@ -474,17 +490,16 @@ def evaluate_autoencoder(model: keras.Model, x, threshold: float = 0.0, batch_si
     """Measure ``model`` on ``x`` batch by batch (the codes of the whole set never exist at once)."""
     from .metrics import ActivityStats
 
-    x = np.asarray(x, dtype=np.float32)
-    if x.ndim != 2 or len(x) == 0:
-        raise ValueError(f"x must be a non-empty (examples, pixels) array, got shape {x.shape}")
+    x = _check_pixels(model, x)
     activity = ActivityStats(threshold)
     squared_error = squared_error_quantised = 0.0
     first = 0
     for outputs in predict_in_batches(model, x, batch_size):
         reconstruction = outputs["reconstruction"]
         target = x[first : first + len(reconstruction)]
-        squared_error += float(np.sum((reconstruction - target) ** 2, dtype=np.float64))
-        squared_error_quantised += float(np.sum((quantise_pixels(reconstruction) - target) ** 2, dtype=np.float64))
+        raw, quantised = _squared_errors(reconstruction, target)
+        squared_error += raw
+        squared_error_quantised += quantised
         activity.update(np.abs(outputs["code"]))
         first += len(reconstruction)
     return AutoencoderEvaluation(squared_error / x.size, squared_error_quantised / x.size, activity)
