@@ -169,15 +169,24 @@ def test_command_line_runs_and_reports(tmp_path, capsys):
     assert "lam must be" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("name", ["mlp", "cnn", "cae_transpose", "cae_subpixel"])
+@pytest.mark.parametrize("name", ["mlp", "cnn", "cae_transpose", "cae_subpixel", "sae_l1", "sae_kl", "sae_topk"])
 def test_committed_full_results_cover_the_source_grid(name):
     """results/<name>.json: the full-size sweeps the chapters read (made by `make sweep`)."""
     runs = load_results(results_path(name, "full"))["runs"]
-    assert sorted(run["lam"] for run in runs) == sorted(sweep_module.EXPERIMENTS[name].grid)
+    strength = sweep_module.EXPERIMENTS[name].strength
+    assert sorted(run[strength] for run in runs) == sorted(sweep_module.EXPERIMENTS[name].grid)
     for run in runs:
         assert (run["data"], run["n_train"], run["n_test"], run["steps"]) == ("full", 60_000, 10_000, 20_000)
         assert np.isfinite(run["test_accuracy"])
-        if name.startswith("cae_"):
+        if name.startswith("sae_"):
+            assert run["strength_name"] == strength and run["probe_train_examples"] == 10_000
+            assert run["units"] == len(run["firing_rates_test"]) == 1024
+            assert run["l0_test"] <= run["avr_test"] and run["dead_fraction"] == run["dead_units"] / 1024
+            if name == "sae_topk":
+                assert run["avr_test"] == run["k"]  # exactly k non-zero units per digit
+            if name == "sae_kl":
+                assert run["beta"] == sweep_module.SAE_KL_BETA
+        if name.startswith(("cae_", "sae_")):
             assert 0 < run["reconstruction_mse_test"] < 0.1 and "reconstruction_weight" not in run
             # clipping to [0, 1] only brings a pixel closer and rounding moves it by at most half a
             # grey level, so (triangle inequality) the root-mean-square error grows by at most 0.5 / 255

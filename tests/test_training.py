@@ -327,3 +327,28 @@ def test_autoencoder_evaluation_and_encoding_refuse_bad_input(pixels):
             call(pixels[:, :100])
         with pytest.raises(ValueError, match=r"non-empty \(examples, 784\)"):
             call(np.zeros((0, 784), np.float32))
+
+
+def test_measure_code_counts_units_the_probe_and_dead_units_by_hand():
+    from sparsebook.data import Digits, load_subset
+    from sparsebook.training import measure_code
+
+    subset = load_subset()
+    digits = Digits(subset.x_train[:600], subset.y_train[:600], subset.x_test[:200], subset.y_test[:200], "subset")
+    model = sparse_autoencoder(8, "none")
+    kernel, bias = np.zeros((784, 8), np.float32), np.full(8, -1.0, np.float32)
+    bias[:3] = 1.0  # units 0-2: the constant code 1 on every digit; units 4-7: 0 on every digit
+    ink_test = digits.x_test.sum(axis=1).max()
+    assert digits.x_train.sum(axis=1).max() > ink_test + 1  # unit 3 fires on some training digits only
+    kernel[:, 3], bias[3] = 1.0, -ink_test - 0.5
+    model.get_layer("encoder").set_weights([kernel, bias])
+
+    code = measure_code(model, digits, threshold=0.01)
+    assert code.nonzero == pytest.approx(3.0) and code.evaluation.activity.avr == pytest.approx(3.0)
+    assert code.dead_units == 4  # unit 3 is active on a probe training digit, so it is not dead
+    assert code.probe_train_examples == 600
+    # a code that does not depend on the digit: the probe predicts the most common training label
+    assert code.probe_accuracy == pytest.approx(np.mean(digits.y_test == np.bincount(digits.y_train).argmax()))
+    assert measure_code(model, digits, 0.01, probe_train_examples=100).probe_train_examples == 100
+    with pytest.raises(ValueError, match="probe_train_examples must be"):
+        measure_code(model, digits, 0.01, probe_train_examples=0)

@@ -149,19 +149,16 @@ def measure_autoencoder(exp: Experiment, digits, value, *, steps: int, batch_siz
     non-zero units, ``l0_test`` those with ``|a| >`` :data:`ACTIVE_THRESHOLD`.
     """
     from .backend import keras
-    from .metrics import avr, linear_probe_accuracy
-    from .training import encode, evaluate_autoencoder, train_autoencoder
+    from .training import measure_code, train_autoencoder
 
     value = exp.check_strength(value)
     keras.utils.set_random_seed(seed)
     model = exp.build_model(seed, value)
     log = train_autoencoder(model, digits.x_train, steps=steps, batch_size=batch_size, seed=seed,
                             on_progress=on_progress)
-    test = evaluate_autoencoder(model, digits.x_test, ACTIVE_THRESHOLD, eval_batch_size)
-    probe_x, probe_y = digits.x_train[:PROBE_TRAIN_EXAMPLES], digits.y_train[:PROBE_TRAIN_EXAMPLES]
-    codes_train, codes_test = encode(model, probe_x, eval_batch_size), encode(model, digits.x_test, eval_batch_size)
-    ever_active = (test.activity.firing_rates > 0) | (np.abs(codes_train) > ACTIVE_THRESHOLD).any(axis=0)
-    units = int(test.activity.units)
+    code = measure_code(model, digits, ACTIVE_THRESHOLD, probe_train_examples=PROBE_TRAIN_EXAMPLES,
+                        batch_size=eval_batch_size)
+    test, units = code.evaluation, int(code.evaluation.activity.units)
     penalty = model.get_layer(f"{exp.penalty}_penalty") if exp.penalty in ("l1", "kl") else None
     record = {
         "model": exp.name,
@@ -172,13 +169,13 @@ def measure_autoencoder(exp: Experiment, digits, value, *, steps: int, batch_siz
         **({"rho": penalty.rho, "beta": penalty.beta} if exp.penalty == "kl" else {}),
         **_run_conditions(digits, steps, batch_size, seed),
         "units": units,
-        "test_accuracy": linear_probe_accuracy(codes_train, probe_y, codes_test, digits.y_test),
-        "probe_train_examples": int(len(probe_y)),
-        "avr_test": avr(np.abs(codes_test)),
+        "test_accuracy": code.probe_accuracy,
+        "probe_train_examples": code.probe_train_examples,
+        "avr_test": code.nonzero,
         "l0_test": test.activity.avr,
         "active_threshold": ACTIVE_THRESHOLD,
-        "dead_units": int(units - ever_active.sum()),
-        "dead_fraction": float(1 - ever_active.mean()),
+        "dead_units": code.dead_units,
+        "dead_fraction": code.dead_units / units,
         "reconstruction_mse_test": test.reconstruction_mse,
         "reconstruction_mse_quantised_test": test.reconstruction_mse_quantised,
         "firing_rates_test": [round(float(r), 6) for r in test.activity.firing_rates],

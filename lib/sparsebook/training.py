@@ -503,3 +503,40 @@ def evaluate_autoencoder(model: keras.Model, x, threshold: float = 0.0, batch_si
         activity.update(np.abs(outputs["code"]))
         first += len(reconstruction)
     return AutoencoderEvaluation(squared_error / x.size, squared_error_quantised / x.size, activity)
+
+
+@dataclass
+class CodeMeasurement:
+    """What an auto-encoder's code does on held-out digits (see :func:`measure_code`)."""
+
+    evaluation: AutoencoderEvaluation  # reconstruction error and activity on the test digits
+    nonzero: float  # units per test digit that are exactly non-zero
+    dead_units: int  # units above the threshold on no test digit and no probe training digit
+    probe_accuracy: float  # linear probe trained on the probe digits' codes, tested on the test digits'
+    probe_train_examples: int
+
+
+def measure_code(model: keras.Model, digits, threshold: float, *, probe_train_examples: int | None = None,
+                 batch_size: int = 1000) -> CodeMeasurement:
+    """Measure the code of ``model`` on ``digits`` (a :class:`~sparsebook.data.Digits`).
+
+    Reconstruction and activity (``|a| > threshold``) are measured on the test digits; the
+    linear probe (:func:`~sparsebook.metrics.linear_probe_accuracy`) trains on the codes of the
+    first ``probe_train_examples`` training digits (all of them if ``None``).
+    """
+    from .metrics import avr, linear_probe_accuracy
+
+    if probe_train_examples is not None:
+        probe_train_examples = check_positive_int(probe_train_examples, "probe_train_examples")
+    probe_x = digits.x_train[:probe_train_examples]
+    probe_y = digits.y_train[:probe_train_examples]
+    evaluation = evaluate_autoencoder(model, digits.x_test, threshold, batch_size)
+    codes_train, codes_test = encode(model, probe_x, batch_size), encode(model, digits.x_test, batch_size)
+    ever_active = (evaluation.activity.firing_rates > 0) | (np.abs(codes_train) > threshold).any(axis=0)
+    return CodeMeasurement(
+        evaluation=evaluation,
+        nonzero=avr(np.abs(codes_test)),
+        dead_units=int(evaluation.activity.units - ever_active.sum()),
+        probe_accuracy=linear_probe_accuracy(codes_train, probe_y, codes_test, digits.y_test),
+        probe_train_examples=int(len(probe_y)),
+    )
