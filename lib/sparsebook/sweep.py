@@ -125,10 +125,10 @@ EXPERIMENTS.update({
 
 # --- sparse auto-encoders: one per mechanism, the same hidden layer ------------------------
 
-SAE_HIDDEN_UNITS = 1024  # over-complete: more units than the 784 pixels
-SAE_KL_BETA = 3.0  # the KL penalty's weight (Ng's notes); its target rate rho is swept
-ACTIVE_THRESHOLD = 0.01  # |activation| above which a unit counts as active in L0 (sigmoids are never 0)
-PROBE_TRAIN_EXAMPLES = 10_000  # the linear probe trains on the codes of this many training digits
+SAE_HIDDEN_UNITS = 1024  #: Hidden units of every sparse auto-encoder, more than the 784 pixels (over-complete).
+SAE_KL_BETA = 3.0  #: The KL penalty's weight (Ng's notes); its target rate rho is swept.
+ACTIVE_THRESHOLD = 0.01  #: ``|activation|`` above which a unit counts as active in L0 (sigmoids are never 0).
+PROBE_TRAIN_EXAMPLES = 10_000  #: The linear probe trains on the codes of this many training digits.
 
 
 def _sparse_autoencoder(sparsity: str, strength: str, **fixed):
@@ -427,14 +427,25 @@ def sweep(name: str, mode: str | None = None, *, grid=None, steps: int | None = 
 
     Parameters
     ----------
-    mode : "quick" or "full" (default ``$SPARSEBOOK_MODE``): the data and number of steps.
-    grid, steps : override the experiment's grid (of λ, or of its ``strength``) and the mode's
-        number of steps.
-    path : a results file to resume from and append to (atomically, after each run);
+    name : str
+        The experiment (see :func:`experiment`).
+    mode : {"quick", "full"}, optional
+        The data and number of steps (default ``$SPARSEBOOK_MODE``).
+    grid : tuple or list, optional
+        The strengths to run (λ, or the experiment's ``strength``) instead of its grid.
+    steps : int, optional
+        Training steps per run instead of the mode's.
+    seed : int
+        The seed of every run.
+    path : str or os.PathLike, optional
+        A results file to resume from and append to (atomically, after each run);
         ``None`` keeps the records in memory only.
-    digits : the :class:`~sparsebook.data.Digits` to use (default: those of ``mode``).
-    progress : show a progress bar over all steps.
-    keep_models : also return ``{strength: model}`` of the runs trained now (not the resumed ones).
+    digits : sparsebook.data.Digits, optional
+        The digits to use (default: those of ``mode``).
+    progress : bool
+        Show a progress bar over all steps.
+    keep_models : bool
+        Also return ``{strength: model}`` of the runs trained now (not the resumed ones).
     """
     from .data import load_mnist
     exp = experiment(name)
