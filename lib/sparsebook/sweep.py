@@ -16,6 +16,7 @@ file that cannot be read is reported and left untouched.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import math
 import os
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote, urlparse
 
 import numpy as np
 
@@ -236,11 +238,37 @@ def experiment(name: str) -> Experiment:
 
 
 def results_dir() -> Path:
-    """The folder of committed results: ``$SPARSEBOOK_RESULTS``, else ``results/`` of the repository."""
+    """The folder of committed results.
+
+    ``$SPARSEBOOK_RESULTS`` if set; else ``results/`` of the repository the package runs from
+    (a checkout, or an editable install of one); else ``results/`` of the local folder pip
+    installed it from (what a chapter's install cell does on Colab: clone, then install the clone).
+    """
     env = os.environ.get(RESULTS_VARIABLE, "").strip()
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "results"
+    checkout = Path(__file__).resolve().parents[2]  # lib/sparsebook/sweep.py -> the repository
+    if (checkout / "pyproject.toml").is_file():
+        return checkout / "results"
+    source = _installed_from()
+    if source is not None and (source / "pyproject.toml").is_file():
+        return source / "results"
+    raise FileNotFoundError(
+        "cannot find the book's results/ folder: sparsebook is installed from neither a checkout "
+        f"nor a local clone of its repository; set {RESULTS_VARIABLE} to the results/ folder of a clone"
+    )
+
+
+def _installed_from() -> Path | None:
+    """The local folder pip installed sparsebook from, as recorded in its direct_url.json (PEP 610)."""
+    try:
+        record = importlib.metadata.distribution("sparsebook").read_text("direct_url.json")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    url = json.loads(record).get("url", "") if record else ""
+    if not url.startswith("file://"):
+        return None  # installed from an index or straight from git: no results came with it
+    return Path(unquote(urlparse(url).path))
 
 
 def results_path(name: str, mode: str = "full") -> Path:
