@@ -5,11 +5,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
 # Pages are always built in quick mode, with no TensorFlow start-up noise. (No MPLBACKEND=Agg:
 # kernels draw with the inline backend, and Agg would silently drop every figure.)
 BOOK_ENV := SPARSEBOOK_MODE=quick TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore::DeprecationWarning
 
-.PHONY: setup book test unit build-book lab sweep clean
+.PHONY: setup book test unit build-book browser lab sweep clean
 
 setup: $(STAMP)
 
@@ -25,9 +26,17 @@ build-book:
 	$(BOOK_ENV) $(BIN)/jupyter-book build . --all -W -n --keep-going
 	@echo "The book is in _build/html/index.html"
 
-test: setup  ## unit tests, every notebook through nbmake, and the book build (-W)
+test: setup browser  ## unit tests, every notebook through nbmake, the book build (-W), the built book in Chromium
 	$(BOOK_ENV) $(BIN)/python -m pytest tests book --nbmake --nbmake-timeout=900
 	$(MAKE) build-book
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -m site tests/site
+
+# The browser check (tests/site) drives Debian's Chromium; as root on Debian it is installed here.
+browser:
+	@test -x $(CHROMIUM) || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  { echo "make test opens the built book in Chromium: install it (Debian: apt-get install chromium)" \
+	    "or point CHROMIUM at one" >&2; exit 1; }
 
 unit: setup
 	$(BIN)/python -m pytest tests

@@ -1,11 +1,12 @@
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from sparsebook import sweep as sweep_module
 from sparsebook.data import Digits, load_subset
-from sparsebook.sweep import load_results, main, results_path, run_key, sweep, write_results
+from sparsebook.sweep import load_results, main, results_dir, results_path, run_key, sweep, write_results
 
 REQUIRED = ("model", "penalty", "lam", "lam_convention", "data", "n_train", "n_test", "steps", "batch_size",
             "seed", "test_accuracy", "avr_test", "avr_train_batch", "units", "dead_fraction", "train_seconds",
@@ -156,6 +157,51 @@ def test_results_paths_separate_modes(monkeypatch, tmp_path):
     monkeypatch.setenv("SPARSEBOOK_RESULTS", str(tmp_path))
     assert results_path("mlp", "full") == tmp_path / "mlp.json"
     assert results_path("mlp", "quick") == tmp_path / "quick" / "mlp.json"
+
+
+def test_results_dir_is_the_checkouts_by_default(monkeypatch):
+    monkeypatch.delenv("SPARSEBOOK_RESULTS", raising=False)
+    checkout = Path(sweep_module.__file__).resolve().parents[2]
+    assert results_dir() == checkout / "results" and (checkout / "pyproject.toml").is_file()
+
+
+def _installed_copy(site, direct_url):
+    """A non-editable install of sparsebook under ``site``: its module file and a dist-info folder."""
+    (site / "sparsebook").mkdir(parents=True)
+    info = site / "sparsebook-0.1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: sparsebook\nVersion: 0.1.0\n")
+    if direct_url is not None:
+        (info / "direct_url.json").write_text(json.dumps(direct_url))
+    return site / "sparsebook" / "sweep.py"
+
+
+def test_results_dir_of_an_install_is_that_of_the_clone_it_came_from(monkeypatch, tmp_path):
+    """As on Colab: the chapter's install cell clones the repository and pip-installs the clone."""
+    clone = tmp_path / "a clone"  # a space, percent-encoded in the recorded URL
+    clone.mkdir()
+    (clone / "pyproject.toml").write_text("")
+    module = _installed_copy(tmp_path / "site-packages", {"url": clone.as_uri(), "dir_info": {}})
+    monkeypatch.delenv("SPARSEBOOK_RESULTS", raising=False)
+    monkeypatch.setattr(sweep_module, "__file__", str(module))
+    monkeypatch.syspath_prepend(str(tmp_path / "site-packages"))
+    assert results_dir() == clone / "results"
+    assert results_path("mlp", "full") == clone / "results" / "mlp.json"
+
+
+@pytest.mark.parametrize("direct_url", [
+    None,  # installed from an index
+    {"url": "https://github.com/someone/sparsebook.git", "vcs_info": {"vcs": "git", "commit_id": "0" * 40}},
+])
+def test_results_dir_without_a_clone_says_how_to_point_at_one(monkeypatch, tmp_path, direct_url):
+    module = _installed_copy(tmp_path / "site-packages", direct_url)
+    monkeypatch.delenv("SPARSEBOOK_RESULTS", raising=False)
+    monkeypatch.setattr(sweep_module, "__file__", str(module))
+    monkeypatch.syspath_prepend(str(tmp_path / "site-packages"))
+    with pytest.raises(FileNotFoundError, match="set SPARSEBOOK_RESULTS"):
+        results_dir()
+    monkeypatch.setenv("SPARSEBOOK_RESULTS", str(tmp_path / "results"))
+    assert results_dir() == tmp_path / "results"
 
 
 def test_command_line_runs_and_reports(tmp_path, capsys):

@@ -1,59 +1,66 @@
+import json
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from sparsebook.widgets import lam_slider  # noqa: E402
+from sparsebook.widgets import MAX_FRAMES, lam_slider, sliders  # noqa: E402
 
 
-def test_slider_draws_once_at_once_and_redraws_on_change():
+def _frames_in(html: str) -> dict:
+    return json.loads(re.search(r'<script type="application/json" class="sparsebook-frames">(.*?)</script>', html).group(1))
+
+
+def test_slider_draws_every_value_once_and_starts_at_the_chosen_one():
     seen = []
 
     def draw(lam):
         seen.append(lam)
-        plt.figure()
+        plt.figure(figsize=(2, 1))
         plt.title(f"λ = {lam}")
 
-    slider = lam_slider([0.0, 1e-4, 1e-3], draw)
-    assert seen == [1e-4]  # headless: drawn once with the default, nothing waits
-    slider.value = 1e-3
-    assert seen == [1e-4, 1e-3]
-    assert [label for label, _ in slider.options] == ["0", "1e-4", "1e-3"]
-    assert not plt.get_fignums()  # figures go through the display handle, not left open
+    shown = lam_slider([0.0, 1e-4, 1e-3], draw)
+    assert seen == [0.0, 1e-4, 1e-3]  # drawn once each, at once: nothing waits for a kernel
+    assert shown.values == {"λ": 1e-4} and shown.labels == {"λ": ["0", "1e-4", "1e-3"]}
+    assert shown.frame() == shown.frames[(1,)] and shown.frame(**{"λ": 1e-3}) == shown.frames[(2,)]
+    assert len(set(shown.frames.values())) == 3  # a different picture for each λ
+    assert all(png.startswith(b"\x89PNG") for png in shown.frames.values())
+    assert not plt.get_fignums()  # every figure is closed: shown through the control only
 
 
-def test_slider_refuses_bad_input():
-    with pytest.raises(ValueError, match="at least one"):
-        lam_slider([], print)
-    with pytest.raises(ValueError, match="not one of"):
-        lam_slider([0.0, 1e-4], print, value=0.5)
-    with pytest.raises(TypeError, match="callable"):
-        lam_slider([0.0], "draw")
-
-
-def test_sliders_draw_once_with_the_defaults_and_redraw_on_each_change():
-    from sparsebook.widgets import sliders
-
-    seen = []
-
+def test_the_control_holds_every_frame_and_starts_disabled_until_its_script_runs():
     def draw(n_units, p):
-        seen.append((n_units, p))
-        plt.figure()
+        plt.figure(figsize=(2, 1))
+        plt.title(f"{n_units} {p}")
 
-    controls = sliders(draw, {"n_units": [16, 64, 256], "p": [0.0, 0.1, 0.2, 0.3]}, {"p": 0.1},
-                       labels={"p": lambda p: f"{p:.0%}"})
-    assert seen == [(64, 0.1)]  # middle of N's list, the given p
-    controls["n_units"].value = 256
-    controls["p"].value = 0.3
-    assert seen == [(64, 0.1), (256, 0.1), (256, 0.3)]
-    assert [label for label, _ in controls["p"].options] == ["0%", "10%", "20%", "30%"]
-    assert not plt.get_fignums()
+    shown = sliders(draw, {"n_units": [16, 64, 256], "p": [0.0, 0.1, 0.2, 0.3]}, {"p": 0.1},
+                    labels={"p": lambda p: f"{p:.0%}"})
+    assert set(shown.frames) == {(i, j) for i in range(3) for j in range(4)}
+    assert shown.values == {"n_units": 64, "p": 0.1}  # the middle of n_units' list, the given p
+    frames = _frames_in(shown.html)
+    assert set(frames) == {f"{i},{j}" for i in range(3) for j in range(4)}
+    # the image first shown is the frame of the starting values (indices 1 and 1)
+    assert re.search(r'<img class="sparsebook-figure"[^>]*src="data:image/png;base64,([^"]+)"', shown.html).group(1) == frames["1,1"]
+    inputs = re.findall(r"<input [^>]*>", shown.html)
+    assert len(inputs) == 2 and all(" disabled " in tag for tag in inputs)  # dead until the script enables them
+    assert 'value="1"' in inputs[0] and 'max="2"' in inputs[0] and 'max="3"' in inputs[1]
+    assert "&quot;10%&quot;" in inputs[1]  # the labels the script writes next to the slider
+    assert "input.disabled = false" in shown.html
+
+
+def test_two_controls_on_one_page_have_different_ids():
+    def draw(d):
+        plt.figure(figsize=(1, 1))
+
+    first, second = sliders(draw, {"d": [1, 2]}), sliders(draw, {"d": [1, 2]})
+    ids = [re.search(r'id="([^"]+)"', s.html).group(1) for s in (first, second)]
+    assert ids[0] != ids[1]
 
 
 def test_sliders_refuse_bad_input():
-    from sparsebook.widgets import sliders
-
     with pytest.raises(ValueError, match="at least one keyword"):
         sliders(print, {})
     with pytest.raises(ValueError, match="'d' must offer"):
@@ -64,3 +71,16 @@ def test_sliders_refuse_bad_input():
         sliders(print, {"d": [1, 2]}, {"k": 3})
     with pytest.raises(TypeError, match="callable"):
         sliders("draw", {"d": [1]})
+    with pytest.raises(ValueError, match=f"more than {MAX_FRAMES}"):
+        sliders(print, {"a": list(range(10)), "b": list(range(10))})
+    with pytest.raises(ValueError, match="drew no figure"):
+        sliders(lambda d: None, {"d": [1]})
+    with pytest.raises(ValueError, match="at least one value"):
+        lam_slider([], print)
+    with pytest.raises(ValueError, match="not one of"):
+        lam_slider([0.0, 1e-4], print, value=0.5)
+    with pytest.raises(TypeError, match="callable"):
+        lam_slider([0.0], "draw")
+    shown = sliders(lambda d: plt.figure(), {"d": [1, 2]})
+    with pytest.raises(ValueError, match="no slider is called"):
+        shown.frame(k=1)

@@ -14,7 +14,7 @@ One module per concern (see the book's introduction for the map):
 - ``sweep``    grids of sparsity strengths -> ``results/*.json`` (atomic, resumable), command line
 - ``reference`` the published results of the source text, for comparison
 - ``plots``    figures the chapters share
-- ``widgets``  sliders that redraw a figure (live in JupyterLab, headless-safe)
+- ``widgets``  sliders over precomputed figures (in the static book and in JupyterLab)
 
 Importing the package has no side effects: TensorFlow is imported only by the
 modules that need it.

@@ -63,8 +63,10 @@ def load_mnist(mode: str | None = None, path: str | os.PathLike | None = None) -
 
     Parameters
     ----------
-    mode : "quick" or "full"; default from ``$SPARSEBOOK_MODE`` (see :mod:`sparsebook.config`).
-    path : a Keras-format ``mnist.npz`` for full mode; default ``$SPARSEBOOK_MNIST``, else
+    mode : {"quick", "full"}, optional
+        Default from ``$SPARSEBOOK_MODE`` (see :mod:`sparsebook.config`).
+    path : str or os.PathLike, optional
+        A Keras-format ``mnist.npz`` for full mode; default ``$SPARSEBOOK_MNIST``, else
         ``keras.datasets.mnist.load_data()`` (its cache, or a download).
     """
     if settings(mode).data == "subset":

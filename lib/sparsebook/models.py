@@ -110,12 +110,17 @@ def sparse_coding_encoder(dictionary, lam: float, name: str = "sparse_coding_enc
 
     Parameters
     ----------
-    dictionary : (features, atoms) array, one atom per column, each of norm at most 1.
-    lam : the weight of the L1 penalty in the sparse coding objective (>= 0).
+    dictionary : numpy.ndarray
+        Shape (features, atoms): one atom per column, each of norm at most 1.
+    lam : float
+        The weight of the L1 penalty in the sparse coding objective (>= 0).
+    name : str
+        The model's name.
 
     Returns
     -------
-    A Keras model from ``x`` (examples, features) to ``{"code": h, "reconstruction": D h}``.
+    keras.Model
+        From ``x`` (examples, features) to ``{"code": h, "reconstruction": D h}``.
     """
     from .solvers import check_dictionary, lipschitz_constant
 

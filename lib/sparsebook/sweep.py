@@ -16,6 +16,7 @@ file that cannot be read is reported and left untouched.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import math
 import os
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote, urlparse
 
 import numpy as np
 
@@ -125,10 +127,10 @@ EXPERIMENTS.update({
 
 # --- sparse auto-encoders: one per mechanism, the same hidden layer ------------------------
 
-SAE_HIDDEN_UNITS = 1024  # over-complete: more units than the 784 pixels
-SAE_KL_BETA = 3.0  # the KL penalty's weight (Ng's notes); its target rate rho is swept
-ACTIVE_THRESHOLD = 0.01  # |activation| above which a unit counts as active in L0 (sigmoids are never 0)
-PROBE_TRAIN_EXAMPLES = 10_000  # the linear probe trains on the codes of this many training digits
+SAE_HIDDEN_UNITS = 1024  #: Hidden units of every sparse auto-encoder, more than the 784 pixels (over-complete).
+SAE_KL_BETA = 3.0  #: The KL penalty's weight (Ng's notes); its target rate rho is swept.
+ACTIVE_THRESHOLD = 0.01  #: ``|activation|`` above which a unit counts as active in L0 (sigmoids are never 0).
+PROBE_TRAIN_EXAMPLES = 10_000  #: The linear probe trains on the codes of this many training digits.
 
 
 def _sparse_autoencoder(sparsity: str, strength: str, **fixed):
@@ -233,11 +235,37 @@ def experiment(name: str) -> Experiment:
 
 
 def results_dir() -> Path:
-    """The folder of committed results: ``$SPARSEBOOK_RESULTS``, else ``results/`` of the repository."""
+    """The folder of committed results.
+
+    ``$SPARSEBOOK_RESULTS`` if set; else ``results/`` of the repository the package runs from
+    (a checkout, or an editable install of one); else ``results/`` of the local folder pip
+    installed it from (what a chapter's install cell does on Colab: clone, then install the clone).
+    """
     env = os.environ.get(RESULTS_VARIABLE, "").strip()
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "results"
+    checkout = Path(__file__).resolve().parents[2]  # lib/sparsebook/sweep.py -> the repository
+    if (checkout / "pyproject.toml").is_file():
+        return checkout / "results"
+    source = _installed_from()
+    if source is not None and (source / "pyproject.toml").is_file():
+        return source / "results"
+    raise FileNotFoundError(
+        "cannot find the book's results/ folder: sparsebook is installed from neither a checkout "
+        f"nor a local clone of its repository; set {RESULTS_VARIABLE} to the results/ folder of a clone"
+    )
+
+
+def _installed_from() -> Path | None:
+    """The local folder pip installed sparsebook from, as recorded in its direct_url.json (PEP 610)."""
+    try:
+        record = importlib.metadata.distribution("sparsebook").read_text("direct_url.json")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    url = json.loads(record).get("url", "") if record else ""
+    if not url.startswith("file://"):
+        return None  # installed from an index or straight from git: no results came with it
+    return Path(unquote(urlparse(url).path))
 
 
 def results_path(name: str, mode: str = "full") -> Path:
@@ -424,14 +452,25 @@ def sweep(name: str, mode: str | None = None, *, grid=None, steps: int | None = 
 
     Parameters
     ----------
-    mode : "quick" or "full" (default ``$SPARSEBOOK_MODE``): the data and number of steps.
-    grid, steps : override the experiment's grid (of λ, or of its ``strength``) and the mode's
-        number of steps.
-    path : a results file to resume from and append to (atomically, after each run);
+    name : str
+        The experiment (see :func:`experiment`).
+    mode : {"quick", "full"}, optional
+        The data and number of steps (default ``$SPARSEBOOK_MODE``).
+    grid : tuple or list, optional
+        The strengths to run (λ, or the experiment's ``strength``) instead of its grid.
+    steps : int, optional
+        Training steps per run instead of the mode's.
+    seed : int
+        The seed of every run.
+    path : str or os.PathLike, optional
+        A results file to resume from and append to (atomically, after each run);
         ``None`` keeps the records in memory only.
-    digits : the :class:`~sparsebook.data.Digits` to use (default: those of ``mode``).
-    progress : show a progress bar over all steps.
-    keep_models : also return ``{strength: model}`` of the runs trained now (not the resumed ones).
+    digits : sparsebook.data.Digits, optional
+        The digits to use (default: those of ``mode``).
+    progress : bool
+        Show a progress bar over all steps.
+    keep_models : bool
+        Also return ``{strength: model}`` of the runs trained now (not the resumed ones).
     """
     from .data import load_mnist
     exp = experiment(name)

@@ -36,7 +36,7 @@ import numpy as np
 from .backend import keras, tf
 from .checks import check_lam, check_positive_int, check_rate
 
-LAM_CONVENTIONS = ("batch_sum", "example_mean")
+LAM_CONVENTIONS = ("batch_sum", "example_mean")  #: How the L1 penalty is reduced over a batch (see above).
 SOURCE_LAM_CONVENTION = "batch_sum"
 SOURCE_BATCH_SIZE = 100
 SOURCE_LEARNING_RATE = 1e-3
@@ -56,7 +56,7 @@ def check_convention(convention: str) -> str:
 def l1_activity_penalty(activations, lam, convention: str = SOURCE_LAM_CONVENTION):
     """``lam`` times the L1 norm of ``activations`` (examples, ...), reduced by ``convention``.
 
-    ``"batch_sum"`` sums |a| over the batch and the units (the source);
+    ``"batch_sum"`` sums ``|a|`` over the batch and the units (the source);
     ``"example_mean"`` sums over units and averages over examples.
     """
     lam = check_lam(lam)
@@ -137,7 +137,7 @@ def adam_steps(model: keras.Model, data: tuple, step_terms: Callable, *, steps: 
     takes the batch given by :func:`batch_schedule` and minimises the loss returned by
     ``step_terms(batch, outputs) -> (loss, extras)`` where ``outputs = model(batch[0])`` and
     ``extras`` is a tuple of scalars to record. Weight losses the model carries (Keras
-    ``kernel_regularizer``, :meth:`keras.layers.Layer.add_loss`) are added to the loss.
+    ``kernel_regularizer``, ``keras.layers.Layer.add_loss``) are added to the loss.
     One ``tf.function`` call runs ``steps_per_call`` steps on data resident in TensorFlow,
     so Python stays out of the inner loop; ``on_call(step, records)`` sees each call's
     records, one row ``(loss, *extras)`` per step.

@@ -1,26 +1,129 @@
-"""Sliders that redraw a figure: live in JupyterLab, and safe headless (they draw once and never wait)."""
+"""Sliders that switch between precomputed figures: they work in the static book (no kernel) and in JupyterLab.
+
+:func:`sliders` draws the figure once for every combination of the sliders' values, then
+shows one small HTML control: a range input per slider and the figure for the chosen values.
+Moving a slider swaps the picture in the browser, so nothing needs a running kernel, and a
+headless run (the book build, nbmake) draws everything once and never waits. Where the
+control's script cannot run (an untrusted notebook), the sliders stay disabled rather than
+looking alive and doing nothing.
+"""
 
 from __future__ import annotations
 
+import base64
+import html
+import io
+import itertools
+import json
+import uuid
+from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
 from .plots import format_lam
 
+MAX_FRAMES = 64  # figures drawn per control: each is a PNG inlined in the page
+
+_SCRIPT = """
+(function () {
+  var root = document.getElementById(%(id)s);
+  var frames = JSON.parse(root.querySelector("script.sparsebook-frames").textContent);
+  var inputs = root.querySelectorAll("input[type=range]");
+  var figure = root.querySelector("img.sparsebook-figure");
+  function show() {
+    var key = [];
+    inputs.forEach(function (input) {
+      var labels = JSON.parse(input.dataset.labels);
+      input.nextElementSibling.textContent = labels[input.value];
+      key.push(input.value);
+    });
+    figure.src = "data:image/png;base64," + frames[key.join(",")];
+  }
+  inputs.forEach(function (input) { input.disabled = false; input.addEventListener("input", show); });
+})();
+"""
+
+
+@dataclass
+class Sliders:
+    """What :func:`sliders` showed: the values of each slider and the figure drawn for each combination.
+
+    ``frames`` maps a tuple of indices (one per slider, in ``options`` order) to the PNG bytes
+    of the figure drawn with those values; ``html`` is the control that shows them.
+    """
+
+    options: dict[str, list]
+    labels: dict[str, list[str]]
+    values: dict[str, object]
+    frames: dict[tuple[int, ...], bytes]
+    html: str
+
+    def frame(self, **chosen) -> bytes:
+        """The PNG drawn for the slider values ``chosen`` (the shown values for any left out)."""
+        unknown = set(chosen) - set(self.options)
+        if unknown:
+            raise ValueError(f"no slider is called {sorted(unknown)}; the sliders are {list(self.options)}")
+        values = {**self.values, **chosen}
+        for name, value in values.items():
+            if value not in self.options[name]:
+                raise ValueError(f"value {value} is not one of the slider {name!r}'s values {self.options[name]}")
+        return self.frames[tuple(self.options[name].index(values[name]) for name in self.options)]
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{name}: {len(choices)} values" for name, choices in self.options.items())
+        return f"<Sliders ({sizes}); {len(self.frames)} figures>"
+
+
+def _png(update: Callable[..., None], chosen: dict) -> bytes:
+    """Call ``update(**chosen)`` and return the figure it drew as PNG bytes (closing every figure)."""
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    update(**chosen)
+    if not plt.get_fignums():
+        plt.close("all")
+        raise ValueError(f"update drew no figure for {chosen}: it must draw one matplotlib figure")
+    figure = plt.gcf()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close("all")  # shown through the control only, never twice
+    return buffer.getvalue()
+
+
+def _control_html(options: dict, labels: dict, values: dict, frames: dict) -> str:
+    """The HTML of the control: disabled range inputs (its script enables them), the figure, the frames."""
+    element_id = f"sparsebook-sliders-{uuid.uuid4().hex[:12]}"
+    shown = tuple(options[name].index(values[name]) for name in options)
+    encoded = {",".join(map(str, key)): base64.b64encode(png).decode("ascii") for key, png in frames.items()}
+    rows = []
+    for i, (name, choices) in enumerate(options.items()):
+        rows.append(
+            '<label style="display:flex;align-items:center;gap:0.6em;margin:0.2em 0">'
+            f'<span style="min-width:6em">{html.escape(name)}</span>'
+            f'<input type="range" min="0" max="{len(choices) - 1}" step="1" value="{shown[i]}" disabled '
+            f'aria-label="{html.escape(name)}" data-labels="{html.escape(json.dumps(labels[name]))}" style="width:18em">'
+            f'<output style="min-width:4em">{html.escape(labels[name][shown[i]])}</output></label>')
+    title = ", ".join(f"{name} = {labels[name][shown[i]]}" for i, name in enumerate(options))
+    return (
+        f'<div class="sparsebook-sliders" id="{element_id}">'
+        + "".join(rows)
+        + f'<img class="sparsebook-figure" alt="figure for {html.escape(title)}" '
+        f'src="data:image/png;base64,{encoded[",".join(map(str, shown))]}" style="max-width:100%">'
+        + f'<script type="application/json" class="sparsebook-frames">{json.dumps(encoded)}</script>'
+        + f"<script>{_SCRIPT % {'id': json.dumps(element_id)}}</script></div>"
+    )
+
 
 def sliders(update: Callable[..., None], options: Mapping[str, Sequence], values: Mapping | None = None,
-            labels: Mapping[str, Callable] | None = None):
+            labels: Mapping[str, Callable] | None = None) -> Sliders:
     """Show one slider per entry of ``options``; below them, the figure that ``update`` draws.
 
     ``options`` maps a keyword of ``update`` to the values its slider offers; ``update(**chosen)``
-    draws one matplotlib figure. It is called at once with ``values`` (default: the middle of
-    each list), so the figure also appears where nobody moves a slider (a headless run, the
-    static book); moving a slider replaces the figure in place. No ``Output`` widget is
-    involved, so headless executors have no widget messages to wait for. ``labels`` maps a
-    keyword to a function that writes its values (default ``str``). Returns the sliders, by keyword.
+    draws one matplotlib figure. It is called once for every combination of values (at most
+    :data:`MAX_FRAMES`), and the control starts at ``values`` (default: the middle of each
+    list). ``labels`` maps a keyword to a function that writes its values (default ``str``).
+    Returns the :class:`Sliders` shown.
     """
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import DisplayHandle, display
+    from IPython.display import HTML, display
 
     if not callable(update):
         raise TypeError(f"update must be callable, got {type(update).__name__}")
@@ -37,40 +140,29 @@ def sliders(update: Callable[..., None], options: Mapping[str, Sequence], values
     unknown = set(values) - set(options) | set(labels) - set(options)
     if unknown:
         raise ValueError(f"values or labels name no slider: {sorted(unknown)}")
-    controls = {
-        name: widgets.SelectionSlider(
-            options=[(labels.get(name, str)(choice), choice) for choice in choices],
-            value=values[name], description=name, continuous_update=False,
-            layout=widgets.Layout(width="420px"))
-        for name, choices in options.items()
+    n_frames = 1
+    for choices in options.values():
+        n_frames *= len(choices)
+    if n_frames > MAX_FRAMES:
+        raise ValueError(f"the sliders combine into {n_frames} figures, more than {MAX_FRAMES}: offer fewer values")
+    names = list(options)
+    frames = {
+        indices: _png(update, {name: options[name][i] for name, i in zip(names, indices)})
+        for indices in itertools.product(*(range(len(options[name])) for name in names))
     }
-
-    def draw():
-        plt.close("all")
-        update(**{name: control.value for name, control in controls.items()})
-        figure = plt.gcf()
-        plt.close(figure)  # shown through the display handle only, never twice
-        return figure
-
-    display(widgets.VBox(list(controls.values())))
-    figure_display = DisplayHandle()
-    figure_display.display(draw())
-    for control in controls.values():
-        control.observe(lambda change: figure_display.update(draw()), names="value")
-    return controls
+    written = {name: [labels.get(name, str)(choice) for choice in choices] for name, choices in options.items()}
+    shown = Sliders(options, written, values, frames, _control_html(options, written, values, frames))
+    display(HTML(shown.html))
+    return shown
 
 
 def lam_slider(lams: Sequence[float], update: Callable[[float], None], value: float | None = None,
-               description: str = "λ"):
-    """A single λ slider over ``lams`` (see :func:`sliders`); ``update(lam)`` draws the figure.
-
-    Returns the slider widget.
-    """
+               description: str = "λ") -> Sliders:
+    """A single λ slider over ``lams`` (see :func:`sliders`); ``update(lam)`` draws the figure."""
     lams = list(lams)
     if not lams:
         raise ValueError("lams must hold at least one value")
     if not callable(update):
         raise TypeError(f"update must be callable, got {type(update).__name__}")
-    controls = sliders(lambda **chosen: update(chosen[description]), {description: lams},
-                       None if value is None else {description: value}, {description: format_lam})
-    return controls[description]
+    return sliders(lambda **chosen: update(chosen[description]), {description: lams},
+                   None if value is None else {description: value}, {description: format_lam})
