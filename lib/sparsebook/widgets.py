@@ -21,7 +21,7 @@ from typing import Callable, Mapping, Sequence
 
 from .plots import format_lam
 
-MAX_FRAMES = 64  # figures drawn per control: each is a PNG inlined in the page
+MAX_FRAMES = 64  #: The most figures one control may hold, each a PNG inlined in the page.
 
 _SCRIPT = """
 (function () {
