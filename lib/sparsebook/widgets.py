@@ -38,7 +38,12 @@ _SCRIPT = """
     });
     figure.src = "data:image/png;base64," + frames[key.join(",")];
   }
-  inputs.forEach(function (input) { input.disabled = false; input.addEventListener("input", show); });
+  inputs.forEach(function (input) {
+    input.disabled = false;
+    input.addEventListener("input", show);
+    // arrow keys move the slider, not JupyterLab's cell selection
+    input.addEventListener("keydown", function (event) { event.stopPropagation(); });
+  });
 })();
 """
 
