@@ -1,0 +1,334 @@
+"""The sparse CNN chapter's conclusions: pinned against the committed results, and each sentence's branches."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from sparsebook.findings import cnn as f
+from sparsebook.metrics import ActivityStats
+from sparsebook.reference import source_runs
+from sparsebook.sweep import load_results, results_path
+
+
+# --- the committed full-size runs: the verdicts the page states ------------------------------
+
+@pytest.fixture(scope="module")
+def committed():
+    runs = load_results(results_path("cnn", "full"))["runs"]
+    mlp = load_results(results_path("mlp", "full"))["runs"]
+    return f.findings(runs, source_runs("cnn"), mlp)
+
+
+def test_committed_accuracies_lie_close_to_the_source_except_at_the_largest_lam(committed):
+    assert committed["accuracy_close_to_source"] == 4
+    assert committed["accuracy_far_from_source_lams"] == [5e-4]
+    assert "at 4 of the 5 λ" in committed["source_gap_sentence"]
+    assert "at λ = 5e-4 ours is 3.30 points higher" in committed["source_gap_sentence"]
+    assert "ours below the source's at each of them" in committed["source_gap_sentence"]
+
+
+def test_committed_unpenalised_network_keeps_fewer_units_active_than_the_source(committed):
+    assert committed["baseline_avr_ratio"] < 1 - f.SAME_ACTIVITY_PERCENT / 100
+    assert "keeps fewer units active than the source's" in committed["source_baseline_sentence"]
+    assert "the 5,000 digits the source held out" in committed["source_baseline_sentence"]
+
+
+def test_committed_largest_lam_is_more_accurate_and_less_sparse_than_the_source(committed):
+    assert committed["largest_more_accurate_than_source"] and not committed["largest_sparser_than_source"]
+    sentence = committed["largest_lam_sentence"]
+    assert "more accurate than the source's" in sentence and "less sparse" in sentence
+    assert "neither run is better on both counts" in sentence
+
+
+def test_committed_first_lam_cuts_both_networks_about_equally(committed):
+    assert committed["cnn_denser_unpenalised"]
+    assert committed["cnn_first_cut"] > 1 and committed["mlp_first_cut"] > 1
+    ratio = committed["cnn_first_cut"] / committed["mlp_first_cut"]
+    assert 1 / f.SAME_CUT_RATIO <= ratio <= f.SAME_CUT_RATIO
+    assert "convolutional code is the denser of the two" in committed["first_cut_sentence"]
+    assert "about as readily as from the fully connected one" in committed["first_cut_sentence"]
+
+
+def test_committed_unpenalised_networks_are_about_equally_accurate(committed):
+    assert abs(committed["cnn_minus_mlp_points_0"]) <= f.SAME_ACCURACY_POINTS
+    assert "about equally accurate" in committed["unpenalised_sentence"]
+
+
+def test_committed_fully_connected_network_needs_far_fewer_units_at_every_lam(committed):
+    assert committed["mlp_fewer_units_lams"] == 4
+    assert committed["mlp_units_ratio_min"] >= 10
+    assert committed["same_lam_max_accuracy_gap_points"] <= f.SAME_ACCURACY_POINTS
+    sentence = committed["same_lam_sentence"]
+    assert sentence.startswith("At every λ > 0 of the CNN's grid the fully connected network has 15 to 23 times fewer")
+    assert "3 × 3 patch" in sentence
+    assert "does not pay" in committed["lesson_mlp_sentence"]
+
+
+def test_committed_cnn_runs_beaten_by_a_fully_connected_run_at_four_of_five(committed):
+    assert committed["cnn_runs_beaten"] == 4
+    assert committed["cnn_runs_not_beaten_lams"] == [1e-5]
+    assert committed["dominated_sentence"].startswith("4 of the 5 CNN runs")
+    assert "the exception is λ = 1e-5" in committed["dominated_sentence"]
+
+
+def test_committed_dead_maps_rise_at_every_step(committed):
+    assert committed["dead_maps"] == sorted(committed["dead_maps"]) and committed["dead_maps_rise_every_step"]
+    assert "rises at every step of the grid, from 2 at λ = 0 to 193 at λ = 5e-4" in committed["dead_maps_trend_sentence"]
+    assert "more at every step of λ" in committed["lesson_dead_sentence"]
+
+
+def test_committed_penalised_codes_use_fewer_than_one_map_per_position(committed):
+    assert committed["below_one_map_per_position_with_penalty"]
+    assert committed["per_position_first"] < 1 < committed["per_position_0"]
+    assert "fewer than one map per position" in committed["per_position_sentence"]
+    assert "of which a digit uses a few" in committed["lesson_position_sentence"]
+    assert committed["maps_90_largest"] < committed["maps_90_0"]
+
+
+def test_committed_first_lam_cuts_the_activity_for_little_accuracy(committed):
+    assert committed["avr_first"] < committed["avr_0"] / 10
+    assert 0 <= committed["acc_0"] - committed["acc_first"] < 0.005
+    assert "cuts that to 140" in committed["lesson_sparse_sentence"]
+
+
+def test_committed_findings_glue_as_plain_python_values(committed):
+    # numpy scalars would be glued as "np.float64(...)", which the page's format specs cannot read
+    for name, value in committed.items():
+        if not isinstance(value, list):
+            assert type(value) in (str, int, float, bool), (name, type(value))
+
+
+# --- hand-made runs: every branch of every sentence ------------------------------------------
+
+MAPS, UNITS = 4, 400  # 100 positions
+
+
+def cnn_run(lam, acc, avr, dead_maps=0, batch=None, rates=(0.4, 0.3, 0.2, 0.1)):
+    return {"lam": lam, "test_accuracy": acc, "avr_test": avr, "avr_train_batch": avr if batch is None else batch,
+            "units": UNITS, "dead_maps": dead_maps, "map_firing_rates_train": list(rates),
+            "n_train": 600, "n_test": 100, "steps": 50, "train_seconds": 1.0, "device": "cpu"}
+
+
+def src_run(lam, acc, batch):
+    return {"lam": lam, "test_accuracy": acc, "avr_train_batch": batch}
+
+
+def mlp_run(lam, acc, avr, units=40):
+    return {"lam": lam, "test_accuracy": acc, "avr_test": avr, "units": units}
+
+
+LAMS = (0.0, 1e-4, 1e-3)
+
+
+def tiny(cnn=((0.98, 200.0), (0.97, 50.0), (0.95, 30.0)), src=((0.98, 200.0), (0.97, 50.0), (0.95, 30.0)),
+         mlp=((0.98, 20.0), (0.97, 5.0), (0.95, 3.0)), dead=(0, 1, 2)):
+    return ([cnn_run(lam, a, v, d) for lam, (a, v), d in zip(LAMS, cnn, dead)],
+            [src_run(lam, a, v) for lam, (a, v) in zip(LAMS, src)],
+            [mlp_run(lam, a, v) for lam, (a, v) in zip(LAMS, mlp)])
+
+
+def test_maps_carrying_counts_the_busiest_maps_that_reach_the_share():
+    assert f.maps_carrying([0.5, 0.3, 0.1, 0.1], 0.8) == 2
+    assert f.maps_carrying([0.1, 0.5, 0.1, 0.3], 0.9) == 3
+    assert f.maps_carrying([0.0, 0.0], 0.9) == 0
+    with pytest.raises(ValueError, match="share"):
+        f.maps_carrying([0.5], 0.0)
+    with pytest.raises(ValueError, match="map_rates"):
+        f.maps_carrying([-0.1, 0.2])
+
+
+def test_source_gap_sentence_branches():
+    runs, src, _ = tiny()
+    assert "at every λ of the grid" in f._source_gaps(runs, src)["source_gap_sentence"]
+    runs, src, _ = tiny(src=((0.98, 200.0), (0.97, 50.0), (0.90, 30.0)))
+    sentence = f._source_gaps(runs, src)["source_gap_sentence"]
+    assert "at 2 of the 3 λ" in sentence and "at λ = 1e-3 ours is 5.00 points higher" in sentence
+    runs, src, _ = tiny(src=((0.96, 200.0), (0.95, 50.0), (0.99, 30.0)))
+    sentence = f._source_gaps(runs, src)["source_gap_sentence"]
+    assert "by more than 1 percentage point at every λ" in sentence and "4.00 points lower" in sentence
+
+
+def test_source_baseline_sentence_branches():
+    runs, src, _ = tiny()
+    assert "about as many units active" in f._source_baseline(runs, src)["source_baseline_sentence"]
+    runs, src, _ = tiny(src=((0.98, 500.0), (0.97, 50.0), (0.95, 30.0)))
+    assert "keeps fewer units active" in f._source_baseline(runs, src)["source_baseline_sentence"]
+    assert "held out" not in f._source_baseline(runs, src)["source_baseline_sentence"]  # 600 digits, not 60,000
+    runs, src, _ = tiny(src=((0.98, 50.0), (0.97, 50.0), (0.95, 30.0)))
+    assert "keeps more units active" in f._source_baseline(runs, src)["source_baseline_sentence"]
+
+
+@pytest.mark.parametrize("acc, batch, verdict", [
+    (0.96, 40.0, "ours stops at a denser, more accurate point"),
+    (0.94, 20.0, "ours stops at a sparser, less accurate point"),
+    (0.96, 20.0, "ours is better on both counts"),
+    (0.94, 40.0, "ours is worse on both counts"),
+    (0.95, 40.0, "the two runs differ on one count only"),
+])
+def test_largest_lam_sentence_branches(acc, batch, verdict):
+    runs, src, _ = tiny()
+    runs[-1] = cnn_run(1e-3, acc, 30.0, batch=batch)
+    assert verdict in f._largest_lam(runs, src)["largest_lam_sentence"]
+
+
+@pytest.mark.parametrize("mlp_first, verdict", [
+    (5.0, "about as readily as"), (10.0, "more readily than"), (2.0, "less readily than"),
+    (30.0, "does not fall in both networks"),
+])
+def test_first_cut_sentence_branches(mlp_first, verdict):
+    runs, _, mlp = tiny()
+    mlp[1] = mlp_run(1e-4, 0.97, mlp_first)
+    assert verdict in f._first_cut(runs, mlp)["first_cut_sentence"]
+    assert "(it has 10 times more units)" in f._first_cut(runs, mlp)["first_cut_sentence"]
+
+
+@pytest.mark.parametrize("mlp_acc, verdict", [
+    (0.982, "about equally accurate"), (0.97, "it does: the CNN is 1.00 points more accurate"),
+    (0.99, "it does not: the fully connected network is 1.00 points more accurate"),
+])
+def test_unpenalised_sentence_branches(mlp_acc, verdict):
+    runs, _, mlp = tiny()
+    mlp[0] = mlp_run(0.0, mlp_acc, 20.0)
+    assert verdict in f._unpenalised(runs, mlp)["unpenalised_sentence"]
+
+
+def test_same_lam_sentence_branches():
+    runs, _, mlp = tiny()
+    sentence = f._same_lam(runs, mlp)["same_lam_sentence"]
+    assert "At every λ > 0 of the CNN's grid the fully connected network has 10 to 10 times fewer" in sentence
+    assert "3 × 3 patch" in sentence
+    mlp[2] = mlp_run(1e-3, 0.95, 40.0)
+    sentence = f._same_lam(runs, mlp)["same_lam_sentence"]
+    assert "fewer active units per test digit than the CNN at 1 of the 2 λ > 0" in sentence
+    assert "3 × 3 patch" not in sentence
+    runs, _, mlp = tiny(mlp=((0.98, 20.0), (0.95, 5.0), (0.93, 3.0)))
+    sentence = f._same_lam(runs, mlp)["same_lam_sentence"]
+    assert "lower at every λ" in sentence and "3 × 3 patch" not in sentence
+
+
+def test_dominated_sentence_branches():
+    runs, _, mlp = tiny()
+    assert f._dominated(runs, mlp)["dominated_sentence"].startswith("Every one of the 3 CNN runs")
+    runs, _, mlp = tiny(mlp=((0.90, 20.0), (0.90, 5.0), (0.90, 3.0)))
+    assert f._dominated(runs, mlp)["dominated_sentence"].startswith("None of the 3 CNN runs")
+    runs, _, mlp = tiny(mlp=((0.99, 300.0), (0.97, 5.0), (0.95, 3.0)))
+    result = f._dominated(runs, mlp)
+    assert result["dominated_sentence"].startswith("2 of the 3 CNN runs have")
+    assert "the exception is λ = 0 (0.9800 with 200 units)" in result["dominated_sentence"]
+    runs, _, mlp = tiny(mlp=((0.99, 300.0), (0.99, 500.0), (0.95, 3.0)))
+    result = f._dominated(runs, mlp)
+    assert result["dominated_sentence"].startswith("1 of the 3 CNN runs has")
+    assert "the exceptions are λ = 0" in result["dominated_sentence"]
+
+
+def test_maps_sentence_branches():
+    runs, _, _ = tiny()
+    result = f._maps(runs, 10, MAPS)  # 10 positions: 5 and 3 active maps per position with a penalty
+    assert "rises at every step of the grid, from 0 at λ = 0 to 2 at λ = 1e-3" in result["dead_maps_trend_sentence"]
+    assert "fewer than one map per position" not in result["per_position_sentence"]
+    assert not f._maps(tiny(cnn=((0.98, 200.0), (0.97, 50.0), (0.95, 300.0)))[0], 100, MAPS)[
+        "below_one_map_per_position_with_penalty"]  # not below one at every λ > 0
+    runs, _, _ = tiny(cnn=((0.98, 200.0), (0.97, 90.0), (0.95, 30.0)), dead=(0, 2, 2))
+    result = f._maps(runs, 100, MAPS)
+    assert "but not at every step: it stays at 2" in result["dead_maps_trend_sentence"]
+    assert not result["dead_maps_rise_every_step"]
+    assert "fewer than one map per position" in result["per_position_sentence"]
+
+
+def test_lesson_sentence_branches():
+    runs, src, mlp = tiny(cnn=((0.98, 2000.0), (0.97, 150.0), (0.95, 120.0)))
+    found = f.findings(runs, src, mlp)
+    assert "cuts that to 150" in found["lesson_sparse_sentence"]
+    assert "more at every step of λ" in found["lesson_dead_sentence"]
+    assert "does not pay" in found["lesson_mlp_sentence"]
+    assert "still has" in found["lesson_position_sentence"]
+    runs, src, mlp = tiny(cnn=((0.98, 40.0), (0.97, 50.0), (0.95, 30.0)), dead=(1, 1, 2),
+                          mlp=((0.98, 20.0), (0.97, 60.0), (0.95, 3.0)))
+    found = f.findings(runs, src, mlp)
+    assert "did not make the CNN's code sparser" in found["lesson_sparse_sentence"]
+    assert "though not more at every step" in found["lesson_dead_sentence"]
+    assert "the picture is mixed" in found["lesson_mlp_sentence"]
+    assert "of which a digit uses a few" in found["lesson_position_sentence"]
+    runs, src, mlp = tiny(cnn=((0.98, 200.0), (0.97, 50.0), (0.95, 30.0)), dead=(2, 1, 2),
+                          mlp=((0.98, 20.0), (0.90, 5.0), (0.95, 3.0)))
+    found = f.findings(runs, src, mlp)
+    assert "did not kill more feature maps" in found["lesson_dead_sentence"]
+    assert "but the two test accuracies differ by up to 7.00 points" in found["lesson_mlp_sentence"]
+
+
+def test_findings_reject_bad_input():
+    runs, src, mlp = tiny()
+    with pytest.raises(ValueError, match="non-empty list"):
+        f.findings([], src, mlp)
+    with pytest.raises(TypeError, match="must be a dict"):
+        f.findings([1, 2, 3], src, mlp)
+    with pytest.raises(ValueError, match="lacks"):
+        f.findings([{k: v for k, v in run.items() if k != "dead_maps"} for run in runs], src, mlp)
+    with pytest.raises(ValueError, match="same λ"):
+        f.findings(runs[:1] * 3, src, mlp)
+    with pytest.raises(ValueError, match="λ = 0"):
+        f.findings(runs[1:], src[1:], mlp[1:])
+    with pytest.raises(ValueError, match="share their λ grid"):
+        f.findings(runs, [dict(run, lam=lam) for run, lam in zip(src, (0.0, 1e-4, 2e-3))], mlp)
+    with pytest.raises(ValueError, match="mlp_runs has no run at λ = 1e-3"):
+        f.findings(runs, src, mlp[:2] + [mlp_run(2e-3, 0.9, 2.0)])
+
+
+# --- the small live run ---------------------------------------------------------------------------
+
+def evaluation(accuracy, active):
+    """What evaluate_classifier returns, for codes of shape (examples, 2, 2, 2 maps)."""
+    stats = ActivityStats().update(np.asarray(active, dtype=np.float32).reshape(len(active), 2, 2, 2))
+    return SimpleNamespace(accuracy=accuracy, activity=stats)
+
+
+def demo_runs(pct_0=1.0, acc=(0.9, 0.8), top_units=1):
+    dense = [[1] * 8, [1] * 8] if pct_0 > 0.5 else [[1, 1, 0, 0, 0, 0, 0, 0]] * 2
+    sparse = [[1] * top_units + [0] * (8 - top_units)] * 2
+    return [f.demo_record(0.0, evaluation(acc[0], dense), steps=30, n_train=500, maps=2),
+            f.demo_record(1e-4, evaluation(acc[1], sparse), steps=30, n_train=500, maps=2)]
+
+
+def test_demo_record_counts_maps_silent_on_every_test_digit():
+    run = f.demo_record(1e-4, evaluation(0.5, [[1, 0, 1, 0, 1, 0, 1, 0], [1, 0, 0, 0, 0, 0, 0, 0]]),
+                        steps=30, n_train=500, maps=2)
+    assert run["silent_maps"] == 1  # units alternate between the 2 maps: the second never fires
+    assert run["n_test"] == 2 and run["units"] == 8 and run["avr_test"] == 2.5
+    np.testing.assert_allclose(run["map_firing_rates_test"], [5 / 8, 0])
+    with pytest.raises(ValueError, match="maps must be a positive int dividing the 8 units"):
+        f.demo_record(0.0, evaluation(0.5, [[1] * 8]), steps=30, n_train=500, maps=3)
+
+
+def test_demo_sentence_branches():
+    first = found = f.demo_findings(demo_runs())
+    assert "In this small run (30 steps on 500 digits, tested on 2 others)" in found["demo_sentence"]
+    assert "100 % at λ = 0 and 12.5 % at λ = 1e-4" in found["demo_sentence"]
+    assert "8 times fewer active units at λ = 1e-4" in found["demo_sentence"]
+    assert "10.0 points lower" in found["demo_sentence"]
+    assert "the biases start at 0.1" in found["demo_sentence"]
+    assert "1 of the 2 maps fire on none of its test digits" in found["demo_sentence"]
+    found = f.demo_findings(demo_runs(pct_0=0.25, acc=(0.8, 0.9), top_units=8))
+    assert "no fewer active units" in found["demo_sentence"]
+    assert "10.0 points higher" in found["demo_sentence"]
+    assert "the biases start at 0.1" not in found["demo_sentence"]
+    assert first["demo_fewer_units"] and not found["demo_fewer_units"]
+
+
+def test_demo_findings_need_lam_zero_and_a_penalised_run():
+    runs = demo_runs()
+    with pytest.raises(ValueError, match="needs λ = 0 and at least one λ > 0"):
+        f.demo_findings(runs[:1])
+    with pytest.raises(ValueError, match="needs λ = 0"):
+        f.demo_findings([dict(runs[0], lam=1e-5), runs[1]])
+    with pytest.raises(ValueError, match="lacks"):
+        f.demo_findings([{"lam": 0.0}, runs[1]])
+
+
+def test_committed_unpenalised_runs_are_the_densest_of_each_series():
+    # the page reads its accuracy-activity figure from the right: every curve starts at λ = 0
+    for runs, key in ((load_results(results_path("cnn", "full"))["runs"], "avr_test"),
+                      (load_results(results_path("mlp", "full"))["runs"], "avr_test"),
+                      (source_runs("cnn"), "avr_train_batch")):
+        densest = max(runs, key=lambda run: run[key])
+        assert densest["lam"] == 0
