@@ -1,0 +1,355 @@
+"""The sparse auto-encoder chapter's conclusions: pinned against the committed full-size runs,
+and each sentence's wording checked on tiny hand-made runs (both branches)."""
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from sparsebook.findings.autoencoders import (MECHANISMS, at_equal_l0, demo_bottleneck, demo_kl_code, demo_knobs,
+                                              demo_relu_rates, demo_size, demo_timing, demo_weight_penalty,
+                                              findings, full_progress, log_interpolate)
+from sparsebook.sweep import load_results
+
+RESULTS = Path(__file__).resolve().parents[1] / "results"
+
+
+def committed_runs():
+    return {name: load_results(RESULTS / f"{name}.json")["runs"] for name in MECHANISMS}
+
+
+@pytest.fixture(scope="module")
+def committed():
+    return findings(committed_runs())
+
+
+# --- the page's verdicts, against results/sae_*.json -------------------------------------------
+
+def test_committed_runs_are_the_full_size_grids():
+    for name, runs in committed_runs().items():
+        assert len(runs) == 5
+        assert all(run["data"] == "full" and run["steps"] == 20_000 and run["n_train"] == 60_000
+                   and run["units"] == 1024 for run in runs), name
+
+
+def test_topk_reconstructs_better_than_l1_at_4_of_5_points_worse_at_k_160(committed):
+    assert (committed["topk_wins"], committed["topk_comparable"]) == (4, 5)
+    sentence = committed["topk_frontier_sentence"]
+    assert sentence.startswith("TopK reconstructs better than L1 at 4 of the 5 TopK points within L1's range of L0")
+    assert "k = 160: 1.86e-03 against L1's 1.73e-03, 7% higher" in sentence
+
+
+def test_kl_reconstructs_worse_than_l1_at_both_comparable_points(committed):
+    assert (committed["kl_losses"], committed["kl_comparable"]) == (2, 2)
+    assert committed["kl_frontier_sentence"].startswith("KL reconstructs worse than L1 at both KL points")
+    assert "At ρ = 0.05, 0.1 and 0.2, KL's L0 (804 to 1,024 units) lies outside L1's range" \
+        in committed["kl_frontier_sentence"]
+
+
+def test_l1_l0_falls_at_every_step_of_lambda(committed):
+    assert committed["l1_l0_falls_every_step"]
+    assert committed["l1_range_sentence"] == ("L1's L0 falls at every step of λ, from 441 active units per digit "
+                                              "at λ = 0 to 8.42 at λ = 1.")
+
+
+def test_kl_keeps_at_least_16_percent_of_the_layer_active(committed):
+    assert committed["kl_min_l0_at_smallest_rho"]
+    assert committed["kl_min_l0_pct"] == pytest.approx(15.6, abs=0.05)
+    assert "KL never gets below 160 active units per digit (16% of the layer)" in committed["kl_floor_sentence"]
+    assert committed["kl_min_ratio"] > 1
+    assert "at ρ = 0.05, 804 units per digit (79% of the layer) against 51.2" in committed["kl_many_sentence"]
+
+
+def test_kl_codes_are_the_most_linearly_readable_at_full_size(committed):
+    assert committed["best_probe_mechanism"] == "KL" and committed["best_probe_strength"] == "ρ = 0.01"
+    assert committed["probe_ranked_sentence"].startswith("At full size KL's codes are the most linearly readable")
+    assert "0.9415 for L1's best (λ = 0.3) and 0.9001 for TopK's best (k = 20)" in committed["probe_ranked_sentence"]
+    assert committed["kl_probe_rises_as_rho_falls"]
+    assert committed["kl_probe_trend_sentence"].endswith("while its L0 falls: the sparser its code, the more readable.")
+
+
+def test_every_sparse_run_is_more_readable_than_the_plain_auto_encoder(committed):
+    assert (committed["probe_above_plain"], committed["probe_sparse_runs"]) == (14, 14)
+    assert committed["probe_plain_sentence"].startswith("Every one of the 14 runs with a sparsity mechanism at work")
+
+
+def test_at_equal_l0_kl_probe_beats_l1_at_both_topk_at_2_of_5(committed):
+    assert (committed["kl_probe_wins"], committed["kl_probe_comparable"]) == (2, 2)
+    assert (committed["topk_probe_wins"], committed["topk_probe_comparable"]) == (2, 5)
+    assert "KL's probe beats L1's at both comparable points" in committed["probe_equal_l0_sentence"]
+    assert "TopK's probe beats L1's at 2 of the 5 comparable points" in committed["probe_equal_l0_sentence"]
+
+
+def test_dead_units_l1_47_to_84_percent_topk_falls_with_k_kl_none(committed):
+    assert committed["dead_l1_sentence"].startswith("With L1, 47% to 84% of the layer is dead, the most at λ = 1; "
+                                                    "already 48% without a penalty")
+    assert not committed["l1_dead_rises_every_step"]
+    assert "but the strongest penalty kills the most units" in committed["dead_l1_sentence"]
+    assert committed["topk_dead_falls_every_step"]
+    assert "from 92% at k = 10 to 69% at k = 160" in committed["dead_topk_sentence"]
+    assert committed["kl_dead_max_pct"] == 0
+    assert committed["dead_kl_sentence"].startswith("No KL unit is dead at any ρ")
+
+
+def test_kl_units_are_the_least_selective_at_the_middle_strengths(committed):
+    assert committed["least_selective"] == "KL"
+    assert "27% of the test digits with L1 (λ = 0.1), 80% with KL (ρ = 0.05) and 24% with TopK (k = 40)" \
+        in committed["firing_sentence"]
+
+
+def test_mechanisms_differ_in_training_time_less_than_their_runs_do(committed):
+    assert committed["time_between_mechanisms"] < committed["time_within_min"]
+    assert "less than the runs of any one mechanism differ among themselves" in committed["time_sentence"]
+
+
+def test_advice_and_lesson_state_the_committed_verdicts(committed):
+    assert committed["advice_topk_sentence"] == (
+        "At full size it reconstructed better than L1 at 4 of the 5 comparable points, but left 69% to 92% of its "
+        "units dead, and its probe beat L1's at 2 of the 5 comparable points.")
+    assert "falling at every step of λ" in committed["advice_l1_sentence"]
+    assert committed["advice_kl_sentence"].startswith(
+        "At full size its codes were the most linearly readable of the 15 runs (0.9639 at ρ = 0.01) and no unit died")
+    assert "reconstructed worse than L1 at both comparable points" in committed["advice_kl_sentence"]
+    assert committed["lesson_frontier_sentence"] == (
+        "At equal L0 in the full-size runs, TopK reconstructs better than L1 at 4 of the 5 comparable points and "
+        "KL worse at both comparable points; the most linearly readable codes are KL's.")
+
+
+def test_full_runs_had_far_to_go_at_step_300():
+    progress = full_progress(committed_runs(), 300)
+    assert progress["progress_step"] == 300 and progress["progress_ratio"] > 2
+    assert "was still 4.1 times its final value" in progress["progress_sentence"]
+    assert full_progress(committed_runs(), 349)["progress_step"] == 300  # the nearest logged step
+
+
+# --- tiny hand-made runs: each sentence's branches ---------------------------------------------
+
+def run(name, value, l0, mse, acc, dead=0, seconds=10.0, units=100):
+    strength = {"sae_l1": "lam", "sae_kl": "rho", "sae_topk": "k"}[name]
+    rates = [0.0] * dead + [0.5] * (units - dead)
+    return {"strength_name": strength, strength: value, "units": units, "l0_test": l0,
+            "reconstruction_mse_test": mse, "test_accuracy": acc, "dead_units": dead, "firing_rates_test": rates,
+            "train_seconds": seconds, "steps": 1000,
+            "curve": {"step": [100, 200, 1000], "reconstruction": [4.0, 2.0, 1.0]}}
+
+
+def grid(**changes):
+    """Three small runs per mechanism: L1 spans L0 2..50, TopK sits inside it, KL above and inside."""
+    runs = {
+        "sae_l1": [run("sae_l1", 0.0, 50, 0.001, 0.80, dead=10), run("sae_l1", 0.1, 10, 0.01, 0.85, dead=20),
+                   run("sae_l1", 1.0, 2, 0.1, 0.82, dead=50)],
+        "sae_kl": [run("sae_kl", 0.2, 90, 0.002, 0.90), run("sae_kl", 0.05, 40, 0.02, 0.91),
+                   run("sae_kl", 0.01, 20, 0.05, 0.92)],
+        "sae_topk": [run("sae_topk", 10, 10, 0.02, 0.84, dead=60), run("sae_topk", 20, 20, 0.003, 0.83, dead=40),
+                     run("sae_topk", 40, 40, 0.001, 0.81, dead=30)],
+    }
+    for (name, i, key), value in changes.items():
+        runs[name][i][key] = value
+    return runs
+
+
+def changed(runs, name, i, **fields):
+    runs = copy.deepcopy(runs)
+    runs[name][i].update(fields)
+    return runs
+
+
+def test_log_interpolate_reads_between_points_and_refuses_outside():
+    runs = [{"l0_test": 1.0, "m": 1.0}, {"l0_test": 100.0, "m": 100.0}]
+    assert log_interpolate(runs, "m", 10.0) == pytest.approx(10.0)
+    assert log_interpolate(runs, "m", 1000.0) is None
+    assert [r["l0_test"] for r, _ in at_equal_l0([{"l0_test": 10.0}, {"l0_test": 0.5}], runs, "m")] == [10.0]
+    with pytest.raises(ValueError, match="l0 must be a number > 0"):
+        log_interpolate(runs, "m", 0)
+    with pytest.raises(ValueError, match="every run needs"):
+        log_interpolate(runs, "missing", 10.0)
+
+
+def test_frontier_sentences_every_some_and_none():
+    base = findings(grid())
+    assert base["topk_frontier_sentence"].startswith("TopK reconstructs better than L1 at 2 of the 3 TopK points")
+    assert base["kl_frontier_sentence"].startswith("KL reconstructs worse than L1 at both KL points")
+    assert "At ρ = 0.2, KL's L0 (90 units) lies outside L1's range (2 to 50)" in base["kl_frontier_sentence"]
+    every = findings(changed(grid(), "sae_topk", 0, reconstruction_mse_test=0.001))
+    assert every["topk_frontier_sentence"].startswith("TopK reconstructs better than L1 at all 3 TopK points")
+    none = findings(changed(changed(grid(), "sae_topk", 1, reconstruction_mse_test=0.5),
+                            "sae_topk", 2, reconstruction_mse_test=0.5))
+    assert none["topk_frontier_sentence"].startswith("TopK reconstructs worse than L1 at all 3 TopK points")
+    kl_wins = findings(changed(grid(), "sae_kl", 1, reconstruction_mse_test=0.0001))
+    assert kl_wins["kl_frontier_sentence"].startswith("KL reconstructs better than L1 at 1 of the 2 KL points")
+    assert "lower" in kl_wins["kl_frontier_sentence"]
+    outside = findings(changed(changed(grid(), "sae_kl", 1, l0_test=95), "sae_kl", 0, l0_test=99))
+    assert outside["kl_frontier_sentence"].startswith("KL reconstructs worse than L1 at the one KL point")
+
+
+def test_topk_outside_l1_range_compares_nothing():
+    apart = grid()
+    for i, k in enumerate((100, 200, 400)):
+        apart["sae_topk"][i].update(k=k, l0_test=k)
+    apart["sae_topk"][1]["k"] = 40  # the middle run the histograms need
+    apart["sae_topk"][1]["l0_test"] = 40
+    apart["sae_topk"][0].update(k=10, l0_test=1)
+    only_one = findings(apart)
+    assert only_one["topk_comparable"] == 1
+    assert "at the one comparable point" in only_one["advice_topk_sentence"]
+    none = copy.deepcopy(apart)
+    none["sae_topk"][1]["l0_test"] = 60
+    outside = findings(none)
+    assert outside["topk_frontier_sentence"].startswith("No TopK run has an L0 within L1's range")
+    assert "at no comparable point (none falls within L1's range of L0)" in outside["advice_topk_sentence"]
+
+
+def test_l1_range_every_step_or_not():
+    assert findings(grid())["l1_range_sentence"].startswith("L1's L0 falls at every step of λ, from 50")
+    bumpy = findings(changed(grid(), "sae_l1", 2, l0_test=20))
+    assert not bumpy["l1_l0_falls_every_step"]
+    assert "but not down at every step of λ" in bumpy["l1_range_sentence"]
+
+
+def test_kl_code_many_or_not_and_where_its_fewest_are():
+    base = findings(grid())
+    assert "its fewest are at the smallest target rate, ρ = 0.01" in base["kl_floor_sentence"]
+    assert base["kl_many_sentence"].startswith("At full size, at every ρ KL's code has more units")
+    sparse = findings(changed(grid(), "sae_kl", 1, l0_test=3))
+    assert "its fewest are at ρ = 0.05" in sparse["kl_floor_sentence"]
+    assert "not every ρ of the grid has more" in sparse["kl_many_sentence"]
+
+
+def test_probe_sentences_in_each_case():
+    base = findings(grid())
+    assert base["probe_ranked_sentence"].startswith("At full size KL's codes are the most linearly readable")
+    assert base["probe_plain_sentence"].startswith("Every one of the 8 runs with a sparsity mechanism")
+    assert base["kl_probe_rises_as_rho_falls"] and "the sparser its code" in base["kl_probe_trend_sentence"]
+    denser = findings(changed(grid(), "sae_kl", 2, l0_test=95))  # ρ = 0.01 denser than ρ = 0.05
+    assert denser["kl_probe_trend_sentence"].endswith("from 0.9000 to 0.9200.")
+    worse = findings(changed(grid(), "sae_topk", 2, test_accuracy=0.70))
+    assert worse["probe_plain_sentence"] == ("7 of the 8 runs with a sparsity mechanism at work have a more "
+                                             "linearly readable code than the plain auto-encoder.")
+    l1_best = findings(changed(grid(), "sae_l1", 1, test_accuracy=0.99))
+    assert l1_best["probe_ranked_sentence"].startswith("At full size L1's codes are the most linearly readable")
+    assert "its codes were less linearly readable than L1's best" in l1_best["advice_kl_sentence"]
+    flat = findings(changed(grid(), "sae_kl", 2, test_accuracy=0.5))
+    assert "not rising at every step" in flat["kl_probe_trend_sentence"]
+    nobody = {name: [dict(r, test_accuracy=0.1) for r in runs] for name, runs in grid().items()}
+    nobody["sae_l1"][0]["test_accuracy"] = 0.9
+    assert findings(nobody)["probe_plain_sentence"].startswith("None of the 8 runs")
+
+
+def test_dead_sentences_in_each_case():
+    base = findings(grid())
+    assert "The share rises at every step of λ." in base["dead_l1_sentence"]
+    assert base["dead_topk_sentence"].startswith("TopK's dead units fall at every step as k grows, from 60% at k = 10")
+    assert base["dead_kl_sentence"].startswith("No KL unit is dead")
+    mixed = findings(changed(changed(grid(), "sae_l1", 1, dead_units=5), "sae_topk", 2, dead_units=50))
+    assert "does not rise at every step of λ, but the strongest penalty kills the most" in mixed["dead_l1_sentence"]
+    assert mixed["dead_topk_sentence"].startswith("TopK leaves 40% to 60% of its units dead")
+    middle = findings(changed(grid(), "sae_l1", 1, dead_units=90))
+    assert middle["dead_l1_sentence"].endswith("The share does not rise with λ at every step.")
+    kl_dead = findings(changed(grid(), "sae_kl", 0, dead_units=3))
+    assert kl_dead["dead_kl_sentence"] == "KL's dead units never pass 3% of the layer."
+
+
+def test_time_sentence_either_way():
+    spread = {name: [dict(r, train_seconds=10.0 + 5 * i) for i, r in enumerate(runs)] for name, runs in grid().items()}
+    assert "less than the runs of any one mechanism" in findings(spread)["time_sentence"]
+    slow = {name: [dict(r, train_seconds=(100.0 if name == "sae_kl" else 10.0) + i) for i, r in enumerate(runs)]
+            for name, runs in grid().items()}
+    assert "at least as much as the runs of L1 differ among themselves (2 s)" in findings(slow)["time_sentence"]
+
+
+def test_findings_refuses_bad_input():
+    with pytest.raises(TypeError, match="must be a dict"):
+        findings([])
+    with pytest.raises(ValueError, match="must hold exactly"):
+        findings({"sae_l1": grid()["sae_l1"]})
+    with pytest.raises(ValueError, match="lacks"):
+        findings(grid() | {"sae_l1": [{"strength_name": "lam", "lam": 0}] * 2})
+    with pytest.raises(ValueError, match="two runs at the same"):
+        findings(changed(grid(), "sae_l1", 1, lam=0.0))
+    with pytest.raises(ValueError, match="must be swept over 'rho'"):
+        findings(changed(grid(), "sae_kl", 0, strength_name="lam"))
+    with pytest.raises(ValueError, match="step must be an int >= 1"):
+        full_progress(grid(), 0)
+
+
+def test_full_progress_still_far_or_nearly_done():
+    assert "was still 2.0 times its final value" in full_progress(grid(), 200)["progress_sentence"]
+    assert "already within 0% of its final value" in full_progress(grid(), 1000)["progress_sentence"]
+
+
+def test_demo_relu_rates_both_branches():
+    broken = demo_relu_rates(54, 256, 4.6, 1.32, 28)
+    assert broken["relu_sentence"].startswith("In this small run, 54 of the 256 units")
+    assert "the largest ρ̂ is 1.32, above 1" in broken["relu_sentence"]
+    assert broken["relu_lesson_sentence"].endswith("54 of the 256 terms were infinite and 28 not a number")
+    fine = demo_relu_rates(0, 256, 0.9, 0.4, 0)
+    assert "none of the 256 units is silent" in fine["relu_sentence"]
+    assert "below 1 here, but only by chance" in fine["relu_sentence"]
+    assert "every term happened to be finite" in fine["relu_lesson_sentence"]
+    assert demo_relu_rates(3, 256, 0.9, 0.4, 0)["relu_lesson_sentence"].endswith("3 of the 256 terms were infinite")
+    with pytest.raises(ValueError, match="units must be"):
+        demo_relu_rates(0, 0, 1.0, 1.0, 0)
+
+
+def test_demo_weight_penalty_branches():
+    usual = demo_weight_penalty(0.015, 0.57, 153.0, 161.0)
+    assert "does what it says: 57% of the encoder's weights" in usual["weights_sentence"]
+    assert "The code does not follow: 161 units are active per digit, more than the plain auto-encoder's 153." \
+        in usual["weights_sentence"]
+    assert not usual["weights_code_follows"]
+    same = demo_weight_penalty(0.015, 0.57, 153.0, 153.0)
+    assert "as many as the plain auto-encoder's" in same["weights_sentence"]
+    fewer = demo_weight_penalty(0.015, 0.57, 153.0, 140.0)
+    assert "140 units are active per digit, not much fewer than" in fewer["weights_sentence"]
+    sparser = demo_weight_penalty(0.015, 0.01, 153.0, 50.0)
+    assert "did not even make more weights small" in sparser["weights_sentence"]
+    assert "Here the code got sparser too" in sparser["weights_sentence"] and sparser["weights_code_follows"]
+    with pytest.raises(TypeError, match="plain_l0 must be a number"):
+        demo_weight_penalty(0.1, 0.2, "many", 1.0)
+
+
+def test_demo_kl_code_branches():
+    weak = demo_kl_code(0.061, 0.05, 256, {0.01: 232.0, 0.5: 0.3})
+    assert "close to the target" in weak["kl_demo_sentence"] and "many units weakly on" in weak["kl_demo_sentence"]
+    far = demo_kl_code(0.2, 0.05, 256, {0.01: 20.0, 0.5: 10.0})
+    assert "still far from the target" in far["kl_demo_sentence"]
+    assert "not much denser than its mean suggests" in far["kl_demo_sentence"]
+    with pytest.raises(ValueError, match="0.5 among them"):
+        demo_kl_code(0.05, 0.05, 256, {0.01: 1.0})
+
+
+def test_demo_bottleneck_branches():
+    narrow = {"units": 32, "l0": 29.1, "mse": 0.024, "probe": 0.847}
+    wide = {"units": 256, "l0": 43.8, "mse": 0.018, "probe": 0.856}
+    usual = demo_bottleneck(narrow, wide)["bottleneck_sentence"]
+    assert "the bottleneck's code is dense: 91% of its 32 units" in usual
+    assert "17% of its layer, a smaller share" in usual and "a lower reconstruction error" in usual
+    assert "a higher linear probe accuracy" in usual
+    other = demo_bottleneck(dict(narrow, l0=8.0), dict(wide, mse=0.03, probe=0.8, l0=200.0))["bottleneck_sentence"]
+    assert "25% of the bottleneck's 32 units are active" in other and "a larger share" in other
+    assert "a higher reconstruction error" in other and "a lower linear probe accuracy" in other
+    with pytest.raises(ValueError, match="wide must be a dict"):
+        demo_bottleneck(narrow, {"units": 1})
+
+
+def test_demo_size_and_knobs_branches():
+    assert "not over-complete" in demo_size(256, 300, 1024, 20_000)["size_sentence"]
+    assert "over-complete too" in demo_size(1024, 300, 1024, 20_000)["size_sentence"]
+    assert "the full-size runs' 1,024 hidden units" in demo_size(1024, 300, 1024, 20_000)["size_sentence"]
+    knobs = demo_knobs({"l1": {0.0: 153.0, 0.3: 43.8}, "kl": {0.05: 100.0, 0.01: 120.0},
+                        "topk": {40: 40.0, 10: 40.0}}, 256)["knobs_sentence"]
+    assert "λ = 0.3 cuts L1's active units per digit from 153 (λ = 0) to 43.8" in knobs
+    assert "ρ = 0.01 raises KL's active units per digit from 100 (ρ = 0.05) to 120" in knobs
+    assert "k = 10 leaves TopK's active units per digit at 40" in knobs
+    with pytest.raises(ValueError, match="unknown sparsity"):
+        demo_knobs({"l2": {0: 1, 1: 2}}, 256)
+
+
+def test_demo_timing_branches():
+    grows = demo_timing({32: 0.2, 256: 0.9, 1024: 3.0})
+    assert grows["timing_grows"] and "15 times from the narrowest to the widest layer (32 times the units)" \
+        in grows["timing_sentence"]
+    noisy = demo_timing({32: 0.2, 256: 0.9, 1024: 0.5})
+    assert not noisy["timing_grows"] and "does not grow at every step" in noisy["timing_sentence"]
+    with pytest.raises(ValueError, match="at least two widths"):
+        demo_timing({32: 0.2})
