@@ -1,0 +1,465 @@
+"""What the convolutional sparse auto-encoder chapter concludes: numbers and sentences from its runs.
+
+:func:`findings` reads the committed full-size runs of both decoders
+(``results/cae_transpose.json``, ``results/cae_subpixel.json``), the classifier without a
+decoder (``results/cnn.json``), the source's table, and the unpenalised run with the
+reconstruction counted 200 times (``results/cae_transpose_weight200.json``). Every sentence
+whose truth depends on a comparison is written here, whole, from the numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..plots import format_lam
+
+DECODERS = {"transpose": "transposed convolution", "subpixel": "sub-pixel"}  #: Decoder key -> label in tables.
+WITH = {"transpose": "the transposed convolution", "subpixel": "the sub-pixel decoder"}  #: Decoder key -> in prose.
+GREY_LEVELS_SQUARED = 255**2  #: A squared error per pixel in [0, 1] units times this is in grey levels².
+SOURCE_ROUNDED_BOUND = 1.0  #: The source: after rounding to integers, the squared error stays below 1 grey level².
+CURVE_LAM = 1e-4  #: The λ whose training curves compare how fast the two decoders' codes become sparse.
+FIRST_LAM = 1e-5  #: The smallest λ > 0 of the grid, where the page shows what the penalty does.
+SPARSER_FACTOR = 10.0  #: A code with this many times fewer active units is "made sparse" by the penalty.
+
+RUN_FIELDS = ("lam", "test_accuracy", "avr_test", "avr_train_batch", "units", "dead_maps", "map_firing_rates_test",
+              "reconstruction_mse_test", "reconstruction_mse_quantised_test", "curve")
+CNN_FIELDS = ("lam", "test_accuracy", "avr_test")
+SOURCE_FIELDS = ("lam", "test_accuracy", "avr_train_batch", "loss_ae")
+LAM_NAMES = {0.0: "0", 1e-5: "1e5", 5e-5: "5e5", 1e-4: "1e4", 5e-4: "5e4"}  #: λ -> the suffix of glue names.
+
+
+# --- how numbers are written -----------------------------------------------------------------
+
+def _lam(lam: float) -> str:
+    return f"λ = {format_lam(lam)}"
+
+
+def _units(avr: float) -> str:
+    """An average number of active units: ``18,784``, ``885``, ``42.8``."""
+    return f"{avr:,.0f}" if avr >= 100 else f"{avr:.3g}"
+
+
+def _mse(value: float) -> str:
+    return f"{value:.1e}"
+
+
+def _of(k: int, n: int) -> str:
+    """``at every value of λ`` / ``at none of the 5 values of λ`` / ``at 3 of the 5 values of λ``."""
+    if k == n:
+        return "at every value of λ"
+    if k == 0:
+        return f"at none of the {n} values of λ"
+    return f"at {k} of the {n} values of λ"
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+def _check_runs(runs, fields: tuple, what: str) -> list[dict]:
+    if not isinstance(runs, (list, tuple)) or not runs:
+        raise ValueError(f"{what} must be a non-empty list of run records (dicts)")
+    for i, run in enumerate(runs):
+        if not isinstance(run, dict):
+            raise TypeError(f"{what}[{i}] must be a dict (a run record), got {type(run).__name__}")
+        missing = [field for field in fields if field not in run]
+        if missing:
+            raise ValueError(f"{what}[{i}] (λ = {run.get('lam')}) lacks {missing}; pass the runs of "
+                             "load_results(...)['runs'] or of source_runs(...)")
+    runs = sorted(runs, key=lambda run: run["lam"])
+    lams = [run["lam"] for run in runs]
+    if len(set(lams)) != len(lams):
+        raise ValueError(f"{what} holds two runs with the same λ: {lams}")
+    return runs
+
+
+def _by_lam(runs: list[dict], lam: float, what: str) -> dict:
+    for run in runs:
+        if np.isclose(run["lam"], lam, rtol=1e-9, atol=0):
+            return run
+    raise ValueError(f"{what} has no run at λ = {format_lam(lam)}; the chapter needs it")
+
+
+# --- the full-size runs ------------------------------------------------------------------------
+
+def findings(transpose, subpixel, cnn, source, weight200) -> dict:
+    """The chapter's conclusions from the full-size runs.
+
+    Parameters
+    ----------
+    transpose, subpixel : list of dict
+        The records of ``results/cae_transpose.json`` and ``results/cae_subpixel.json``, on
+        the same λ grid (0, 1e-5, ..., with 1e-4 among them).
+    cnn : list of dict
+        The records of ``results/cnn.json`` (the encoder and classifier without a decoder).
+    source : list of dict
+        ``sparsebook.reference.source_runs("cae_transpose")``, on the same grid.
+    weight200 : list of dict
+        The records of ``results/cae_transpose_weight200.json``: one run at λ = 0 with
+        ``reconstruction_weight`` 200.
+
+    Returns
+    -------
+    dict
+        Numbers and whole sentences (str), keyed by the names the page glues them under.
+    """
+    runs = {"transpose": _check_runs(transpose, RUN_FIELDS, "transpose"),
+            "subpixel": _check_runs(subpixel, RUN_FIELDS, "subpixel")}
+    cnn = _check_runs(cnn, CNN_FIELDS, "cnn")
+    source = _check_runs(source, SOURCE_FIELDS, "source")
+    weight200 = _check_runs(weight200, RUN_FIELDS + ("reconstruction_weight",), "weight200")
+    lams = [run["lam"] for run in runs["transpose"]]
+    for what, other in (("subpixel", runs["subpixel"]), ("source", source)):
+        if [run["lam"] for run in other] != lams:
+            raise ValueError(f"transpose and {what} must share their λ grid, got {lams} and "
+                             f"{[run['lam'] for run in other]}")
+    if lams[0] != 0 or len(lams) < 3:
+        raise ValueError(f"the runs must hold λ = 0 and at least two λ > 0, got {lams}")
+    for lam in (FIRST_LAM, CURVE_LAM):
+        _by_lam(runs["transpose"], lam, "transpose")
+    _by_lam(cnn, 0.0, "cnn")
+    _by_lam(cnn, FIRST_LAM, "cnn")
+    weighted = _by_lam(weight200, 0.0, "weight200")
+    if weighted["reconstruction_weight"] == 1:
+        raise ValueError("weight200 holds a run with the reconstruction counted once; pass the records of "
+                         "results/cae_transpose_weight200.json")
+
+    out = {"largest_lam": format_lam(lams[-1]), "curve_lam": format_lam(CURVE_LAM),
+           "first_lam": format_lam(FIRST_LAM), "units": int(runs["transpose"][0]["units"]),
+           "reconstruction_weight": float(weighted["reconstruction_weight"]), "grid_size": len(lams)}
+    for decoder, decoder_runs in runs.items():
+        for run in decoder_runs:
+            name = LAM_NAMES.get(run["lam"], format_lam(run["lam"]))
+            out.update({f"{decoder}_acc_{name}": run["test_accuracy"], f"{decoder}_avr_{name}": run["avr_test"],
+                        f"{decoder}_mse_{name}": run["reconstruction_mse_test"],
+                        f"{decoder}_levels_{name}": run["reconstruction_mse_quantised_test"] * GREY_LEVELS_SQUARED,
+                        f"{decoder}_dead_maps_{name}": int(run["dead_maps"]),
+                        f"{decoder}_pct_{name}": 100 * run["avr_test"] / run["units"]})
+    for run in source:
+        name = LAM_NAMES.get(run["lam"], format_lam(run["lam"]))
+        out.update({f"source_acc_{name}": run["test_accuracy"], f"source_avr_{name}": run["avr_train_batch"],
+                    f"source_loss_ae_{name}": run["loss_ae"]})
+    cnn0 = _by_lam(cnn, 0.0, "cnn")
+    out.update({"cnn_acc_0": cnn0["test_accuracy"], "cnn_avr_0": cnn0["avr_test"],
+                "weight200_acc": weighted["test_accuracy"], "weight200_avr": weighted["avr_test"],
+                "weight200_mse": weighted["reconstruction_mse_test"],
+                "source_loss_ae_per_value": source[0]["loss_ae"] / (784 * 200)})
+    out.update(activity_without_penalty({d: r[0] for d, r in runs.items()}, cnn0))
+    out.update(penalty_makes_sparse({d: r[0] for d, r in runs.items()},
+                                    {d: _by_lam(r, FIRST_LAM, d) for d, r in runs.items()}))
+    out.update(source_activity(runs["transpose"], source))
+    out.update(bug_direction(runs["transpose"][0], weighted, source[0]))
+    for decoder, decoder_runs in runs.items():
+        out.update(reconstruction_trend(decoder, decoder_runs))
+    out.update(rounded_errors(runs))
+    out.update(sparse_code_redraws(runs["transpose"][-1]))
+    out.update(sparsity_speed({d: _by_lam(r, CURVE_LAM, d) for d, r in runs.items()}))
+    out.update(reconstruction_comparison(runs))
+    out.update(source_loss_trend(source))
+    out.update(weight200_effect(runs["transpose"][0], weighted))
+    out.update(accuracy_gain(runs["transpose"][0], _by_lam(runs["transpose"], FIRST_LAM, "transpose"),
+                             source[0], _by_lam(source, FIRST_LAM, "source"), weighted))
+    out.update(lessons(out))
+    return out
+
+
+def activity_without_penalty(unpenalised: dict, cnn0: dict) -> dict:
+    """Do the auto-encoders' codes keep more units active than the classifier alone, at λ = 0?"""
+    denser = [decoder for decoder, run in unpenalised.items() if run["avr_test"] > cnn0["avr_test"]]
+    if len(denser) == len(unpenalised):
+        sentence = "Both keep more units active than the classifier alone."
+    elif not denser:
+        sentence = "Neither keeps more units active than the classifier alone."
+    else:
+        sentence = f"Only the code of {WITH[denser[0]]} keeps more units active than the classifier alone."
+    return {"denser_than_cnn_0": len(denser), "activity_vs_cnn_sentence": sentence}
+
+
+def penalty_makes_sparse(unpenalised: dict, first: dict) -> dict:
+    """How many times fewer active units the smallest λ > 0 leaves, for each decoder."""
+    factors = {d: unpenalised[d]["avr_test"] / max(first[d]["avr_test"], 1e-12) for d in unpenalised}
+    parts = [f"{_units(first[d]['avr_test'])} with {WITH[d]} ({factors[d]:.0f} times fewer, for "
+             f"{first[d]['test_accuracy']:.4f})" for d in first]
+    parts[0] = (f"{_units(first['transpose']['avr_test'])} active units per digit with {WITH['transpose']} "
+                f"({factors['transpose']:.0f} times fewer than without a penalty, for "
+                f"{first['transpose']['test_accuracy']:.4f} test accuracy)")
+    lam = _lam(next(iter(first.values()))["lam"])
+    sparse = [d for d in factors if factors[d] >= SPARSER_FACTOR]
+    if len(sparse) == len(factors):
+        head = f"The penalty makes the code sparse all the same: at {lam}, "
+    elif not sparse:
+        head = (f"The penalty does not make the code much sparser (not {SPARSER_FACTOR:.0f} times) at the "
+                f"smallest λ: at {lam}, ")
+    else:
+        head = f"The penalty makes only the code of {WITH[sparse[0]]} sparse at the smallest λ: at {lam}, "
+    return {"first_lam_sparser_factor_min": min(factors.values()),
+            "penalty_sparse_sentence": head + " and ".join(parts) + "."}
+
+
+def source_activity(transpose: list[dict], source: list[dict]) -> dict:
+    """The source's codes against ours, both counted on a training batch, and its unpenalised accuracy."""
+    n = len(source)
+    denser = sum(s["avr_train_batch"] > o["avr_train_batch"] for o, s in zip(transpose, source))
+    first_ours, first_source = _by_lam(transpose, FIRST_LAM, "transpose"), _by_lam(source, FIRST_LAM, "source")
+    if denser == n:
+        head = "The source's codes are denser than ours at every λ of the grid"
+    elif denser == 0:
+        head = "The source's codes are no denser than ours at any λ of the grid"
+    else:
+        head = f"The source's codes are denser than ours at {denser} of the {n} λ of the grid"
+    acc, src_acc = transpose[0]["test_accuracy"], source[0]["test_accuracy"]
+    accuracy = "lower" if src_acc < acc else "higher" if src_acc > acc else "the same"
+    sentence = (f"{head} (counted the same way, on a training batch: {_units(first_source['avr_train_batch'])} "
+                f"active units at {_lam(FIRST_LAM)} against our {_units(first_ours['avr_train_batch'])}), and its "
+                f"accuracy without a penalty is {accuracy} ({src_acc:.4f} against our {acc:.4f}).")
+    return {"source_denser_lams": denser, "source_acc_0_lower": src_acc < acc, "source_activity_sentence": sentence}
+
+
+def bug_direction(plain: dict, weighted: dict, source0: dict) -> dict:
+    """Does counting the reconstruction 200 times push the unpenalised network towards the source's
+    numbers (more active units, lower accuracy)? ``source0`` is the source's run at λ = 0."""
+    more_units = weighted["avr_train_batch"] > plain["avr_train_batch"]
+    less_accurate = weighted["test_accuracy"] < plain["test_accuracy"]
+    numbers = (f"{_units(weighted['avr_train_batch'])} active units on a training batch against our "
+               f"{_units(plain['avr_train_batch'])} and the source's {_units(source0['avr_train_batch'])}, and "
+               f"{weighted['test_accuracy']:.4f} test accuracy against our {plain['test_accuracy']:.4f} and the "
+               f"source's {source0['test_accuracy']:.4f}")
+    weight = f"{weighted['reconstruction_weight']:g}"
+    head = "The source's decoder bug, described below,"
+    if more_units and less_accurate:
+        verdict = f"{head} pushes towards both"
+    elif more_units:
+        verdict = f"{head} explains the denser code but not the lower accuracy"
+    elif less_accurate:
+        verdict = f"{head} explains the lower accuracy but not the denser code"
+    else:
+        verdict = f"{head} explains neither"
+    sentence = (f"{verdict}: our unpenalised network trained with the reconstruction counted {weight} times, as "
+                f"the bug did, ends with {numbers}.")
+    return {"bug_more_units": more_units, "bug_less_accurate": less_accurate, "bug_direction_sentence": sentence}
+
+
+def reconstruction_trend(decoder: str, runs: list[dict]) -> dict:
+    """How one decoder's test reconstruction error moves along the λ grid."""
+    values = [run["reconstruction_mse_test"] for run in runs]
+    rises = all(b > a for a, b in zip(values, values[1:]))
+    lowest = runs[int(np.argmin(values))]
+    sentence = (f"With {WITH.get(decoder, decoder)} the reconstruction error goes from {_mse(values[0])} "
+                f"per pixel without a penalty to {_mse(values[-1])} at {_lam(runs[-1]['lam'])}")
+    if rises:
+        sentence += ", and it rises at every step of the grid."
+    else:
+        sentence += (f", but it does not rise at every step of the grid: it is lowest at {_lam(lowest['lam'])} "
+                     f"({_mse(lowest['reconstruction_mse_test'])}).")
+    return {f"mse_rises_every_step_{decoder}": rises, f"mse_lowest_lam_{decoder}": lowest["lam"],
+            f"mse_trend_{decoder}_sentence": sentence}
+
+
+def rounded_errors(runs: dict) -> dict:
+    """The rounded reconstructions of both grids against the source's bound of 1 grey level²."""
+    levels = [(run["reconstruction_mse_quantised_test"] * GREY_LEVELS_SQUARED, decoder, run["lam"])
+              for decoder, decoder_runs in runs.items() for run in decoder_runs]
+    n = len(levels)
+    worst, worst_decoder, worst_lam = max(levels)
+    below = sum(value < SOURCE_ROUNDED_BOUND for value, _, _ in levels)
+    head = ("Rounded to the 256 grey levels of an 8-bit image, the reconstructions are off by a squared error "
+            "of")
+    remark = "the source's remark that after rounding to integers the error stays below 1"
+    if below == n:
+        sentence = (f"{head} at most {worst:.2f} grey levels² per pixel on average in all {n} runs, in line with "
+                    f"{remark}.")
+    elif below == 0:
+        sentence = f"{head} at least 1 grey level² per pixel on average in all {n} runs, unlike {remark}."
+    else:
+        above = [(value, decoder, lam) for value, decoder, lam in levels if value >= SOURCE_ROUNDED_BOUND]
+        where = " and ".join(f"{WITH[decoder]} at {_lam(lam)} ({value:.2f})" for value, decoder, lam in above)
+        sentence = (f"{head} less than 1 grey level² per pixel on average in {below} of the {n} runs, in line "
+                    f"with {remark}, except for {where}.")
+    return {"worst_levels": worst, "worst_levels_decoder": worst_decoder, "worst_levels_lam": worst_lam,
+            "rounded_below_bound_runs": below, "rounded_runs": n, "rounded_sentence": sentence}
+
+
+def sparse_code_redraws(run: dict) -> dict:
+    """The sparsest transposed-convolution code (largest λ): how much of the layer, how close its redraw."""
+    levels = run["reconstruction_mse_quantised_test"] * GREY_LEVELS_SQUARED
+    pct = 100 * run["avr_test"] / run["units"]
+    maps = len(run["map_firing_rates_test"])
+    sentence = (f"At {_lam(run['lam'])} the transposed convolution's code has {run['dead_maps']} dead maps out of "
+                f"{maps} and {_units(run['avr_test'])} active units per digit, {pct:.1f} % of the layer, and its "
+                f"rounded reconstruction is off by {levels:.2f} grey levels² per pixel")
+    if levels < SOURCE_ROUNDED_BOUND:
+        sentence += ", less than one: a sparse code can describe a digit almost exactly."
+    else:
+        sentence += ", more than one: at this sparsity the code loses detail a decoder needs."
+    return {"sparsest_levels": levels, "sparsest_pct": pct, "sparse_code_sentence": sentence}
+
+
+def steps_to_reach(curve: dict, key: str, target: float):
+    """The first logged step at which ``curve[key]`` is at most ``target`` (None if never)."""
+    if "step" not in curve or key not in curve or len(curve["step"]) != len(curve[key]):
+        raise ValueError(f"curve must hold 'step' and {key!r}, of the same length")
+    hits = np.flatnonzero(np.asarray(curve[key], dtype=float) <= target)
+    return int(curve["step"][hits[0]]) if hits.size else None
+
+
+def sparsity_speed(at_curve_lam: dict) -> dict:
+    """Which decoder's code gets sparse sooner: the step its training-batch AVR first falls below
+    twice the final AVR of the slower of the two."""
+    target = 2 * max(run["avr_train_batch"] for run in at_curve_lam.values())
+    steps = {d: steps_to_reach(run["curve"], "avr_train_batch", target) for d, run in at_curve_lam.items()}
+    lam = _lam(next(iter(at_curve_lam.values()))["lam"])
+    sub, tra = steps["subpixel"], steps["transpose"]
+    head = (f"At {lam} the sub-pixel decoder's code falls below {_units(target)} active units (twice the final "
+            f"value of the denser of the two) at step {sub:,}, the transposed convolution's at step {tra:,}")
+    if sub < tra:
+        sentence = f"{head}: the sub-pixel code becomes sparse sooner, {tra - sub:,} steps ahead."
+    elif sub > tra:
+        sentence = f"{head}: the sub-pixel code becomes sparse later, {sub - tra:,} steps behind."
+    else:
+        sentence = f"{head}: both codes become sparse at the same logged step."
+    return {"avr_target": target, "steps_to_avr_subpixel": sub, "steps_to_avr_transpose": tra,
+            "subpixel_sparse_sooner": sub < tra, "sparsity_speed_sentence": sentence}
+
+
+def reconstruction_comparison(runs: dict) -> dict:
+    """At how many λ of the grid the sub-pixel decoder reconstructs the test digits better."""
+    pairs = list(zip(runs["transpose"], runs["subpixel"]))
+    better = [s["lam"] for t, s in pairs if s["reconstruction_mse_test"] < t["reconstruction_mse_test"]]
+    n = len(pairs)
+    worse = [format_lam(t["lam"]) for t, s in pairs if s["lam"] not in better]
+    worse = " and ".join([", ".join(worse[:-1]), worse[-1]] if len(worse) > 1 else worse)
+    sentence = f"The sub-pixel decoder reconstructs the test digits better {_of(len(better), n)}"
+    if worse and better:
+        sentence += f"; the transposed convolution does better at λ = {worse}"
+    curve_pair = [(t, s) for t, s in pairs if np.isclose(t["lam"], CURVE_LAM, rtol=1e-9, atol=0)]
+    if curve_pair:
+        t, s = curve_pair[0]
+        sentence += (f" (at {_lam(CURVE_LAM)}: {_mse(s['reconstruction_mse_test'])} per pixel against "
+                     f"{_mse(t['reconstruction_mse_test'])})")
+    return {"subpixel_better_lams": better, "subpixel_better_count": len(better),
+            "reconstruction_comparison_sentence": sentence + "."}
+
+
+def source_loss_trend(source: list[dict]) -> dict:
+    """How the source's logged ``loss_ae`` (reconstruction plus penalty) moves along its grid."""
+    values = [run["loss_ae"] for run in source]
+    rises = all(b > a for a, b in zip(values, values[1:]))
+    span = f"from {values[0]:g} at {_lam(source[0]['lam'])} to {values[-1]:g} at {_lam(source[-1]['lam'])}"
+    if rises:
+        sentence = f"it rises at every step of the grid, {span}"
+    else:
+        sentence = f"it does not rise at every step of the grid; it goes {span}"
+    return {"source_loss_rises": rises, "source_loss_clause": sentence}
+
+
+def weight200_effect(plain: dict, weighted: dict) -> dict:
+    """What the factor 200 does to the unpenalised transposed-convolution network, at full size."""
+    weight = f"{weighted['reconstruction_weight']:g}"
+    acc, w_acc = plain["test_accuracy"], weighted["test_accuracy"]
+    avr, w_avr = plain["avr_test"], weighted["avr_test"]
+    mse, w_mse = plain["reconstruction_mse_test"], weighted["reconstruction_mse_test"]
+    accuracy = "lowers" if w_acc < acc else "raises" if w_acc > acc else "leaves unchanged"
+    units = "more" if w_avr > avr else "fewer" if w_avr < avr else "as many"
+    error = "a lower" if w_mse < mse else "a higher" if w_mse > mse else "the same"
+    sentence = (f"At full size, counting the reconstruction {weight} times {accuracy} the unpenalised network's "
+                f"test accuracy (from {acc:.4f} to {w_acc:.4f}), leaves {units} units active per test digit "
+                f"({_units(avr)}, then {_units(w_avr)}) and gives {error} reconstruction error ({_mse(mse)}, then "
+                f"{_mse(w_mse)} per pixel)")
+    if w_acc < acc and w_mse < mse:
+        sentence += ": the decoder gains what the classifier loses."
+    elif w_acc < acc:
+        sentence += ": the factor costs accuracy without buying a better reconstruction."
+    else:
+        sentence += "."
+    out = {"weight200_lowers_accuracy": w_acc < acc, "weight200_more_units": w_avr > avr,
+           "weight200_lowers_mse": w_mse < mse, "weight200_points": 100 * (w_acc - acc)}
+    if "train_accuracy" in plain and "train_accuracy" in weighted:
+        train, w_train = plain["train_accuracy"], weighted["train_accuracy"]
+        if w_train < train:
+            sentence += (f" Its training accuracy falls too, from {train:.4f} to {w_train:.4f}: the network "
+                         "classifies even the digits it trains on less well.")
+        else:
+            sentence += f" Its training accuracy does not fall ({train:.4f}, then {w_train:.4f})."
+        out["weight200_lowers_train_accuracy"] = w_train < train
+    out["weight200_sentence"] = sentence
+    return out
+
+
+def accuracy_gain(plain: dict, first: dict, source0: dict, source_first: dict, weighted: dict) -> dict:
+    """The accuracy gained from λ = 0 to the smallest λ, ours against the source's, and how much of
+    the gap between the two unpenalised accuracies the factor 200 accounts for."""
+    ours = 100 * (first["test_accuracy"] - plain["test_accuracy"])
+    theirs = 100 * (source_first["test_accuracy"] - source0["test_accuracy"])
+    lam = _lam(first["lam"])
+    if theirs > 0 and ours < theirs / 2:
+        size = "much smaller than"
+    elif ours < theirs:
+        size = "smaller than"
+    elif ours > theirs:
+        size = "larger than"
+    else:
+        size = "the same as"
+    moved = "rose" if theirs > 0 else "fell" if theirs < 0 else "stayed"
+    source_clause = (f"its accuracy {moved} from {source0['test_accuracy']:.4f} without a penalty to "
+                     f"{source_first['test_accuracy']:.4f} at {lam}")
+    gain = (f"With the reconstruction counted once, ours goes from {plain['test_accuracy']:.4f} to "
+            f"{first['test_accuracy']:.4f} at {lam}, a change of {ours:+.2f} points, {size} the source's "
+            f"{theirs:+.2f}.")
+    gap = plain["test_accuracy"] - source0["test_accuracy"]
+    drop = plain["test_accuracy"] - weighted["test_accuracy"]
+    share = drop / gap if gap > 0 else float("nan")
+    weight = f"{weighted['reconstruction_weight']:g}"
+    if gap <= 0:
+        why = "Our unpenalised network is not more accurate than the source's, so there is no gap to explain."
+    elif drop <= 0:
+        why = (f"The full run with the reconstruction counted {weight} times does not explain it: its accuracy "
+               f"without a penalty, {weighted['test_accuracy']:.4f}, is not below ours.")
+    else:
+        part = ("all" if share >= 1 else "most" if share >= 0.75 else "part" if share >= 0.25
+                else "a small part")
+        why = (f"Counting the reconstruction {weight} times accounts for {part} of the difference between the "
+               f"two unpenalised networks: it lowers our accuracy by {100 * drop:.2f} points, to "
+               f"{weighted['test_accuracy']:.4f}, where the source's is {100 * gap:.2f} points below ours; "
+               "the gain the source credited to sparsity is measured from a starting point the factor lowers.")
+    return {"our_change_points": ours, "source_change_points": theirs, "weight200_share_of_gap": share,
+            "weight200_drop_points": 100 * drop, "source_gap_points": 100 * gap,
+            "source_gain_clause": source_clause, "accuracy_gain_sentence": gain, "accuracy_gap_sentence": why}
+
+
+def lessons(out: dict) -> dict:
+    """The "What we learned" bullets, from the numbers and verdicts :func:`findings` computed."""
+    first = f"λ = {out['first_lam']}"
+    avr0 = (f"{_units(out['transpose_avr_0'])} active units with the transposed convolution and "
+            f"{_units(out['subpixel_avr_0'])} with the sub-pixel decoder, against {_units(out['cnn_avr_0'])} for "
+            "the classifier alone")
+    keeps = {2: "the convolutional code keeps more", 0: "the convolutional code keeps no more"}.get(
+        out["denser_than_cnn_0"], "one of the two codes keeps more")
+    activity = f"Asked to redraw the digit as well, {keeps} units active without a penalty ({avr0})"
+    first_avr = (f"{_units(out['transpose_avr_1e5'])} and {_units(out['subpixel_avr_1e5'])} active units at {first} "
+                 "for the two decoders")
+    if out["first_lam_sparser_factor_min"] >= SPARSER_FACTOR:
+        activity += f", and the penalty makes it sparse all the same: {first_avr}."
+    else:
+        activity += f"; the smallest penalty leaves {first_avr}."
+    below, runs, worst = out["rounded_below_bound_runs"], out["rounded_runs"], out["worst_levels"]
+    where = "in every full run" if below == runs else f"in {below} of the {runs} full runs"
+    rounded = (f"Rounded to 8 bits, the reconstruction is off by less than 1 grey level² of squared error per "
+               f"pixel {where}, and by at most {worst:.2f}")
+    if worst < 2 * SOURCE_ROUNDED_BOUND:
+        rounded += ": even the sparsest codes redraw the digit closely."
+    else:
+        rounded += "."
+    n = out["grid_size"]
+    sub, tra = out["steps_to_avr_subpixel"], out["steps_to_avr_transpose"]
+    speed = ("sooner than" if sub < tra else "later than" if sub > tra else "at the same step as")
+    subpixel = (f"The sub-pixel decoder reconstructs better {_of(out['subpixel_better_count'], n)}, and at "
+                f"λ = {out['curve_lam']} its code becomes sparse {speed} the transposed convolution's.")
+    weight = f"{out['reconstruction_weight']:g}"
+    if out["weight200_lowers_accuracy"]:
+        bug = (f"The source's decoder counted the reconstruction {weight} times, which lowers the accuracy of the "
+               f"unpenalised network by {-out['weight200_points']:.2f} points at full size; with the loss as "
+               f"written, the accuracy gained at {first} is {out['our_change_points']:+.2f} points, against the "
+               f"source's {out['source_change_points']:+.2f}.")
+    else:
+        bug = (f"The source's decoder counted the reconstruction {weight} times; at full size that does not lower "
+               f"the accuracy of the unpenalised network, so it does not explain the source's low starting point.")
+    return {"lesson_activity_sentence": activity, "lesson_rounded_sentence": rounded,
+            "lesson_subpixel_sentence": subpixel, "lesson_bug_sentence": bug}

@@ -1,0 +1,338 @@
+"""The convolutional auto-encoder chapter's conclusions: pinned against the committed results, and
+each sentence's branches on hand-made runs."""
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sparsebook.findings import cae as f
+from sparsebook.reference import source_runs
+from sparsebook.sweep import load_results, results_path
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "sparse-cae.ipynb"
+
+
+# --- the committed full-size runs: the verdicts the page states ------------------------------
+
+@pytest.fixture(scope="module")
+def committed():
+    full = {decoder: load_results(results_path(f"cae_{decoder}", "full"))["runs"] for decoder in f.DECODERS}
+    cnn = load_results(results_path("cnn", "full"))["runs"]
+    weighted = load_results(results_path("cae_transpose_weight200", "full"))["runs"]
+    return f.findings(full["transpose"], full["subpixel"], cnn, source_runs("cae_transpose"), weighted)
+
+
+def test_committed_auto_encoders_keep_more_units_active_than_the_classifier_alone(committed):
+    assert committed["denser_than_cnn_0"] == 2
+    assert committed["activity_vs_cnn_sentence"] == "Both keep more units active than the classifier alone."
+    assert committed["lesson_activity_sentence"].startswith(
+        "Asked to redraw the digit as well, the convolutional code keeps more units active")
+
+
+def test_committed_smallest_penalty_makes_both_codes_sparse(committed):
+    assert committed["first_lam_sparser_factor_min"] >= f.SPARSER_FACTOR
+    assert committed["penalty_sparse_sentence"].startswith("The penalty makes the code sparse all the same")
+    assert "the penalty makes it sparse all the same" in committed["lesson_activity_sentence"]
+
+
+def test_committed_source_codes_are_denser_at_every_lam_and_its_unpenalised_accuracy_lower(committed):
+    assert committed["source_denser_lams"] == 5 and committed["source_acc_0_lower"]
+    sentence = committed["source_activity_sentence"]
+    assert "denser than ours at every λ of the grid" in sentence
+    assert "its accuracy without a penalty is lower (0.9511 against our 0.9803)" in sentence
+
+
+def test_committed_weight200_run_is_the_full_size_unpenalised_one(committed):
+    record = load_results(results_path("cae_transpose_weight200", "full"))["runs"]
+    assert len(record) == 1 and record[0]["reconstruction_weight"] == 200.0 and record[0]["lam"] == 0
+    assert (record[0]["data"], record[0]["steps"]) == ("full", 20_000)
+    assert committed["reconstruction_weight"] == 200.0
+
+
+def test_committed_factor_200_pushes_towards_the_source_numbers(committed):
+    assert committed["bug_more_units"] and committed["bug_less_accurate"]
+    assert committed["bug_direction_sentence"].startswith(
+        "The source's decoder bug, described below, pushes towards both")
+
+
+def test_committed_factor_200_costs_accuracy_without_a_better_reconstruction(committed):
+    assert committed["weight200_lowers_accuracy"] and not committed["weight200_lowers_mse"]
+    assert committed["weight200_more_units"] and committed["weight200_lowers_train_accuracy"]
+    sentence = committed["weight200_sentence"]
+    assert "200 times lowers the unpenalised network's test accuracy" in sentence
+    assert "leaves more units active" in sentence and "gives a higher reconstruction error" in sentence
+    assert "the factor costs accuracy without buying a better reconstruction." in sentence
+    assert "Its training accuracy falls too" in sentence
+
+
+def test_committed_factor_200_accounts_for_part_of_the_gap_to_the_source(committed):
+    assert 0.25 <= committed["weight200_share_of_gap"] < 0.75
+    assert "accounts for part of the difference" in committed["accuracy_gap_sentence"]
+    assert committed["lesson_bug_sentence"].startswith(
+        "The source's decoder counted the reconstruction 200 times, which lowers the accuracy")
+
+
+def test_committed_accuracy_gain_is_much_smaller_than_the_source_s(committed):
+    assert 0 < committed["our_change_points"] < committed["source_change_points"] / 2
+    assert "much smaller than the source's +2.31" in committed["accuracy_gain_sentence"]
+    assert committed["source_gain_clause"] == "its accuracy rose from 0.9511 without a penalty to 0.9742 at λ = 1e-5"
+
+
+def test_committed_reconstruction_error_is_lowest_at_the_smallest_penalty_for_both(committed):
+    for decoder in f.DECODERS:
+        assert not committed[f"mse_rises_every_step_{decoder}"]
+        assert committed[f"mse_lowest_lam_{decoder}"] == 1e-5
+        assert "does not rise at every step of the grid: it is lowest at λ = 1e-5" in committed[
+            f"mse_trend_{decoder}_sentence"]
+
+
+def test_committed_rounded_errors_stay_below_one_grey_level_but_once(committed):
+    assert committed["rounded_below_bound_runs"] == 9 and committed["rounded_runs"] == 10
+    assert (committed["worst_levels_decoder"], committed["worst_levels_lam"]) == ("subpixel", 5e-4)
+    assert 1 <= committed["worst_levels"] < 2
+    assert "in 9 of the 10 runs" in committed["rounded_sentence"]
+    assert "except for the sub-pixel decoder at λ = 5e-4" in committed["rounded_sentence"]
+    assert "in 9 of the 10 full runs" in committed["lesson_rounded_sentence"]
+
+
+def test_committed_sparsest_transposed_code_redraws_within_one_grey_level(committed):
+    assert committed["sparsest_levels"] < 1
+    assert committed["sparse_code_sentence"].endswith("a sparse code can describe a digit almost exactly.")
+
+
+def test_committed_sub_pixel_code_becomes_sparse_later(committed):
+    assert not committed["subpixel_sparse_sooner"]
+    assert committed["steps_to_avr_subpixel"] > committed["steps_to_avr_transpose"]
+    assert "the sub-pixel code becomes sparse later" in committed["sparsity_speed_sentence"]
+    assert "its code becomes sparse later than" in committed["lesson_subpixel_sentence"]
+
+
+def test_committed_sub_pixel_reconstructs_better_at_three_of_five_lams(committed):
+    assert committed["subpixel_better_lams"] == [1e-5, 5e-5, 1e-4]
+    assert "better at 3 of the 5 values of λ; the transposed convolution does better at λ = 0 and 5e-4" in (
+        committed["reconstruction_comparison_sentence"])
+    assert "better at 3 of the 5 values of λ" in committed["lesson_subpixel_sentence"]
+
+
+def test_committed_source_loss_rises_at_every_step(committed):
+    assert committed["source_loss_rises"]
+    assert committed["source_loss_clause"].startswith("it rises at every step of the grid")
+
+
+def test_committed_sentences_are_whole_and_hold_no_missing_numbers(committed):
+    sentences = {k: v for k, v in committed.items() if k.endswith("_sentence")}
+    assert len(sentences) == 17
+    for name, sentence in sentences.items():
+        assert sentence[0].isupper() and sentence.endswith("."), name
+        assert "nan" not in sentence and "None" not in sentence, name
+
+
+def test_the_page_glues_only_what_findings_returns(committed):
+    """Every sentence or clause the chapter's prose glues is one that findings writes."""
+    cells = json.loads(NOTEBOOK.read_text())["cells"]
+    prose = "".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
+    used = set(re.findall(r"\{glue:text\}`([a-z0-9_]+_(?:sentence|clause))`", prose))
+    assert used and used <= set(committed), sorted(used - set(committed))
+
+
+# --- hand-made runs: both branches of each sentence --------------------------------------------
+
+def _run(lam, **fields):
+    record = {"lam": lam, "test_accuracy": 0.98, "avr_test": 100.0, "avr_train_batch": 100.0,
+              "units": 39_200, "dead_maps": 0, "map_firing_rates_test": [0.1] * 200, "reconstruction_mse_test": 1e-5,
+              "reconstruction_mse_quantised_test": 1e-5, "curve": {"step": [100, 200], "avr_train_batch": [50, 10]}}
+    return {**record, **fields}
+
+
+def test_activity_without_penalty_counts_the_denser_codes():
+    def codes(transpose, subpixel):
+        return {"transpose": _run(0.0, avr_test=transpose), "subpixel": _run(0.0, avr_test=subpixel)}
+    cnn = _run(0.0, avr_test=1000)
+    both = f.activity_without_penalty(codes(2000, 3000), cnn)
+    one = f.activity_without_penalty(codes(500, 3000), cnn)
+    none = f.activity_without_penalty(codes(500, 900), cnn)
+    assert both["activity_vs_cnn_sentence"].startswith("Both keep more")
+    assert one["activity_vs_cnn_sentence"] == (
+        "Only the code of the sub-pixel decoder keeps more units active than the classifier alone.")
+    assert none["activity_vs_cnn_sentence"].startswith("Neither keeps more")
+
+
+def test_penalty_makes_sparse_needs_ten_times_fewer_units():
+    zero = {"transpose": _run(0.0, avr_test=10_000), "subpixel": _run(0.0, avr_test=10_000)}
+    def first(transpose, subpixel):
+        return {"transpose": _run(1e-5, avr_test=transpose), "subpixel": _run(1e-5, avr_test=subpixel)}
+    sparse = f.penalty_makes_sparse(zero, first(100, 500))
+    assert sparse["penalty_sparse_sentence"].startswith(
+        "The penalty makes the code sparse all the same: at λ = 1e-5, 100")
+    half = f.penalty_makes_sparse(zero, first(100, 5000))
+    assert "makes only the code of the transposed convolution sparse" in half["penalty_sparse_sentence"]
+    none = f.penalty_makes_sparse(zero, first(5000, 5000))
+    assert none["penalty_sparse_sentence"].startswith("The penalty does not make the code much sparser")
+
+
+def test_source_activity_counts_the_lams_where_the_source_is_denser():
+    ours = [_run(0.0, avr_train_batch=1000, test_accuracy=0.98), _run(1e-5, avr_train_batch=100)]
+    denser = f.source_activity(ours, [_run(0.0, avr_train_batch=2000, test_accuracy=0.95),
+                                      _run(1e-5, avr_train_batch=200)])
+    assert "denser than ours at every λ" in denser["source_activity_sentence"]
+    assert "is lower (0.9500 against our 0.9800)" in denser["source_activity_sentence"]
+    mixed = f.source_activity(ours, [_run(0.0, avr_train_batch=500, test_accuracy=0.99),
+                                     _run(1e-5, avr_train_batch=200)])
+    assert "denser than ours at 1 of the 2 λ" in mixed["source_activity_sentence"]
+    assert "is higher" in mixed["source_activity_sentence"]
+    never = f.source_activity(ours, [_run(0.0, avr_train_batch=500), _run(1e-5, avr_train_batch=50)])
+    assert "no denser than ours at any λ" in never["source_activity_sentence"]
+
+
+def test_bug_direction_names_what_the_factor_explains():
+    plain, source0 = _run(0.0, avr_train_batch=1000, test_accuracy=0.98), _run(0.0, avr_train_batch=3000)
+    cases = {(2000, 0.97): "pushes towards both", (2000, 0.99): "explains the denser code but not the lower accuracy",
+             (500, 0.97): "explains the lower accuracy but not the denser code", (500, 0.99): "explains neither"}
+    for (avr, acc), verdict in cases.items():
+        weighted = _run(0.0, avr_train_batch=avr, test_accuracy=acc, reconstruction_weight=200.0)
+        sentence = f.bug_direction(plain, weighted, source0)["bug_direction_sentence"]
+        assert verdict in sentence and "against our 1,000 and the source's 3,000" in sentence
+
+
+def test_reconstruction_trend_says_whether_the_error_rises_at_every_step():
+    rising = f.reconstruction_trend("transpose", [_run(lam, reconstruction_mse_test=m) for lam, m in
+                                                  ((0.0, 1e-6), (1e-5, 2e-6), (1e-4, 3e-6))])
+    assert rising["mse_rises_every_step_transpose"]
+    assert rising["mse_trend_transpose_sentence"].endswith("and it rises at every step of the grid.")
+    dipping = f.reconstruction_trend("subpixel", [_run(lam, reconstruction_mse_test=m) for lam, m in
+                                                  ((0.0, 2e-6), (1e-5, 1e-6), (1e-4, 3e-6))])
+    assert "it is lowest at λ = 1e-5 (1.0e-06)" in dipping["mse_trend_subpixel_sentence"]
+    assert dipping["mse_trend_subpixel_sentence"].startswith("With the sub-pixel decoder")
+
+
+def test_rounded_errors_against_the_source_bound():
+    level = 1 / f.GREY_LEVELS_SQUARED
+    def grids(values):
+        return {"transpose": [_run(0.0, reconstruction_mse_quantised_test=values[0] * level)],
+                "subpixel": [_run(0.0, reconstruction_mse_quantised_test=values[1] * level)]}
+    assert "at most 0.50 grey levels² per pixel on average in all 2 runs, in line with" in (
+        f.rounded_errors(grids([0.3, 0.5]))["rounded_sentence"])
+    some = f.rounded_errors(grids([0.3, 1.5]))
+    assert some["rounded_below_bound_runs"] == 1
+    assert "in 1 of the 2 runs" in some["rounded_sentence"]
+    assert "except for the sub-pixel decoder at λ = 0 (1.50)" in some["rounded_sentence"]
+    assert "at least 1 grey level²" in f.rounded_errors(grids([1.3, 1.5]))["rounded_sentence"]
+
+
+def test_sparse_code_redraws_within_one_grey_level_or_not():
+    level = 1 / f.GREY_LEVELS_SQUARED
+    close = f.sparse_code_redraws(_run(5e-4, reconstruction_mse_quantised_test=0.5 * level, dead_maps=150))
+    assert close["sparse_code_sentence"].endswith("a sparse code can describe a digit almost exactly.")
+    assert "150 dead maps out of 200" in close["sparse_code_sentence"]
+    far = f.sparse_code_redraws(_run(5e-4, reconstruction_mse_quantised_test=3 * level))
+    assert far["sparse_code_sentence"].endswith("at this sparsity the code loses detail a decoder needs.")
+
+
+def test_steps_to_reach_finds_the_first_logged_step():
+    curve = {"step": [100, 200, 300], "avr": [500, 90, 80]}
+    assert f.steps_to_reach(curve, "avr", 100) == 200
+    assert f.steps_to_reach(curve, "avr", 10) is None
+    with pytest.raises(ValueError, match="curve must hold"):
+        f.steps_to_reach({"step": [1]}, "avr", 1)
+
+
+def test_sparsity_speed_says_which_code_gets_sparse_first():
+    def at(sub_curve, tra_curve):
+        def run(curve):
+            return _run(1e-4, avr_train_batch=100, curve={"step": [100, 200, 300], "avr_train_batch": curve})
+        return {"transpose": run(tra_curve), "subpixel": run(sub_curve)}
+    sooner = f.sparsity_speed(at([150, 100, 100], [900, 500, 100]))
+    assert sooner["subpixel_sparse_sooner"] and "sooner, 200 steps ahead" in sooner["sparsity_speed_sentence"]
+    later = f.sparsity_speed(at([900, 500, 100], [150, 100, 100]))
+    assert "later, 200 steps behind" in later["sparsity_speed_sentence"]
+    same = f.sparsity_speed(at([150, 100, 100], [150, 100, 100]))
+    assert same["sparsity_speed_sentence"].endswith("both codes become sparse at the same logged step.")
+
+
+def test_reconstruction_comparison_counts_the_better_lams():
+    def grids(sub):
+        return {"transpose": [_run(lam, reconstruction_mse_test=2e-6) for lam in (0.0, 1e-4, 5e-4)],
+                "subpixel": [_run(lam, reconstruction_mse_test=m) for lam, m in zip((0.0, 1e-4, 5e-4), sub)]}
+    every = f.reconstruction_comparison(grids([1e-6, 1e-6, 1e-6]))["reconstruction_comparison_sentence"]
+    assert every.startswith(
+        "The sub-pixel decoder reconstructs the test digits better at every value of λ (at λ = 1e-4")
+    some = f.reconstruction_comparison(grids([3e-6, 1e-6, 3e-6]))["reconstruction_comparison_sentence"]
+    assert "at 1 of the 3 values of λ; the transposed convolution does better at λ = 0 and 5e-4" in some
+    none = f.reconstruction_comparison(grids([3e-6, 3e-6, 3e-6]))["reconstruction_comparison_sentence"]
+    assert "at none of the 3 values of λ (at" in none
+
+
+def test_source_loss_trend_rises_or_not():
+    rising = f.source_loss_trend([_run(0.0, loss_ae=0.1), _run(1e-5, loss_ae=0.4)])
+    assert rising["source_loss_clause"] == "it rises at every step of the grid, from 0.1 at λ = 0 to 0.4 at λ = 1e-5"
+    falling = f.source_loss_trend([_run(0.0, loss_ae=0.4), _run(1e-5, loss_ae=0.1)])
+    assert falling["source_loss_clause"].startswith("it does not rise at every step of the grid; it goes from 0.4")
+
+
+def test_weight200_effect_in_both_directions():
+    plain = _run(0.0, test_accuracy=0.98, avr_test=1000, reconstruction_mse_test=2e-6)
+    traded = f.weight200_effect(plain, _run(0.0, test_accuracy=0.97, avr_test=2000, reconstruction_mse_test=1e-6,
+                                            reconstruction_weight=200.0))["weight200_sentence"]
+    assert "200 times lowers" in traded and "leaves more units" in traded and "a lower reconstruction" in traded
+    assert traded.endswith("the decoder gains what the classifier loses.")
+    worse = f.weight200_effect(dict(plain, train_accuracy=0.999),
+                               _run(0.0, test_accuracy=0.97, avr_test=2000, reconstruction_mse_test=3e-6,
+                                    reconstruction_weight=200.0, train_accuracy=0.98))
+    assert "the factor costs accuracy without buying a better reconstruction." in worse["weight200_sentence"]
+    assert worse["weight200_sentence"].endswith("Its training accuracy falls too, from 0.9990 to 0.9800: the "
+                                                "network classifies even the digits it trains on less well.")
+    kept = f.weight200_effect(dict(plain, train_accuracy=0.98),
+                              _run(0.0, test_accuracy=0.97, reconstruction_weight=200.0, train_accuracy=0.99))
+    assert kept["weight200_sentence"].endswith("Its training accuracy does not fall (0.9800, then 0.9900).")
+    better = f.weight200_effect(plain, _run(0.0, test_accuracy=0.99, avr_test=500, reconstruction_mse_test=3e-6,
+                                            reconstruction_weight=200.0))["weight200_sentence"]
+    assert "200 times raises" in better and "leaves fewer units" in better and "a higher reconstruction" in better
+    assert better.endswith("per pixel).")
+
+
+def test_accuracy_gain_and_the_share_of_the_gap_the_factor_explains():
+    plain, first = _run(0.0, test_accuracy=0.98), _run(1e-5, test_accuracy=0.981)
+    source0, source1 = _run(0.0, test_accuracy=0.95), _run(1e-5, test_accuracy=0.97)
+    def gap(weighted_accuracy):
+        return f.accuracy_gain(plain, first, source0, source1,
+                               _run(0.0, test_accuracy=weighted_accuracy, reconstruction_weight=200.0))
+    most = gap(0.955)
+    assert "much smaller than the source's +2.00" in most["accuracy_gain_sentence"]
+    assert most["source_gain_clause"] == "its accuracy rose from 0.9500 without a penalty to 0.9700 at λ = 1e-5"
+    assert "accounts for most of the difference" in most["accuracy_gap_sentence"]
+    assert "accounts for part of" in gap(0.97)["accuracy_gap_sentence"]
+    assert "accounts for a small part of" in gap(0.978)["accuracy_gap_sentence"]
+    assert "does not explain it" in gap(0.99)["accuracy_gap_sentence"]
+    larger = f.accuracy_gain(plain, _run(1e-5, test_accuracy=0.99), source0, _run(1e-5, test_accuracy=0.955),
+                             _run(0.0, test_accuracy=0.97, reconstruction_weight=200.0))
+    assert "larger than the source's" in larger["accuracy_gain_sentence"]
+    level = f.accuracy_gain(plain, first, _run(0.0, test_accuracy=0.99), _run(1e-5, test_accuracy=0.98),
+                            _run(0.0, test_accuracy=0.97, reconstruction_weight=200.0))
+    assert "its accuracy fell" in level["source_gain_clause"] and "no gap to explain" in level["accuracy_gap_sentence"]
+
+
+# --- bad input ------------------------------------------------------------------------------------
+
+def test_findings_refuses_runs_it_cannot_read(committed):
+    full = {decoder: load_results(results_path(f"cae_{decoder}", "full"))["runs"] for decoder in f.DECODERS}
+    cnn = load_results(results_path("cnn", "full"))["runs"]
+    source = source_runs("cae_transpose")
+    weighted = load_results(results_path("cae_transpose_weight200", "full"))["runs"]
+    with pytest.raises(ValueError, match="non-empty list"):
+        f.findings([], full["subpixel"], cnn, source, weighted)
+    with pytest.raises(TypeError, match=r"transpose\[0\] must be a dict"):
+        f.findings([1], full["subpixel"], cnn, source, weighted)
+    with pytest.raises(ValueError, match="lacks"):
+        f.findings([{"lam": 0.0}], full["subpixel"], cnn, source, weighted)
+    with pytest.raises(ValueError, match="share their λ grid"):
+        f.findings(full["transpose"][:3], full["subpixel"], cnn, source, weighted)
+    with pytest.raises(ValueError, match="counted once"):
+        f.findings(full["transpose"], full["subpixel"], cnn, source, [dict(weighted[0], reconstruction_weight=1.0)])
+    with pytest.raises(ValueError, match="lacks"):
+        f.findings(full["transpose"], full["subpixel"], cnn, source, full["transpose"])
+    with pytest.raises(ValueError, match="same λ"):
+        f.findings(full["transpose"], full["subpixel"], cnn + cnn[:1], source, weighted)
+    assert np.isfinite(committed["weight200_acc"])
