@@ -107,3 +107,15 @@ def test_downsample_averages_square_blocks():
         downsample(np.ones((1, 10)), 2)
     with pytest.raises(ValueError, match="factor"):
         downsample(x, 0)
+
+
+def test_demo_digits_are_the_first_digits_of_the_mode(tmp_path, monkeypatch):
+    from sparsebook.data import demo_digits
+
+    quick = demo_digits("quick")
+    assert (len(quick.x_train), len(quick.x_test), quick.name) == (4000, 1000, "subset")
+    np.testing.assert_array_equal(quick.x_train, load_subset().x_train)  # the whole subset
+    monkeypatch.setenv("SPARSEBOOK_MNIST", str(_fake_mnist(tmp_path / "m.npz")))
+    full = demo_digits("full")
+    assert (full.x_train.shape, full.x_test.shape, full.name) == ((10_000, 784), (2000, 784), "full")
+    np.testing.assert_array_equal(full.y_train, load_mnist("full").y_train[:10_000])

@@ -215,7 +215,7 @@ def test_command_line_runs_and_reports(tmp_path, capsys):
     assert "lam must be" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("name", ["mlp", "cnn", "cae_transpose", "cae_subpixel", "sae_l1", "sae_kl", "sae_topk"])
+@pytest.mark.parametrize("name", sorted(sweep_module.EXPERIMENTS))  # every experiment has committed results
 def test_committed_full_results_cover_the_source_grid(name):
     """results/<name>.json: the full-size sweeps the chapters read (made by `make sweep`)."""
     runs = load_results(results_path(name, "full"))["runs"]
@@ -226,14 +226,27 @@ def test_committed_full_results_cover_the_source_grid(name):
         assert np.isfinite(run["test_accuracy"])
         if name.startswith("sae_"):
             assert run["strength_name"] == strength and run["probe_train_examples"] == 10_000
-            assert run["units"] == len(run["firing_rates_test"]) == 1024
-            assert run["l0_test"] <= run["avr_test"] and run["dead_fraction"] == run["dead_units"] / 1024
+            units = sweep_module.SAE_BOTTLENECK_UNITS if name == "sae_bottleneck" else sweep_module.SAE_HIDDEN_UNITS
+            assert run["units"] == len(run["firing_rates_test"]) == units
+            assert run["l0_test"] <= run["avr_test"] and run["dead_fraction"] == run["dead_units"] / units
             if name == "sae_topk":
                 assert run["avr_test"] == run["k"]  # exactly k non-zero units per digit
             if name == "sae_kl":
                 assert run["beta"] == sweep_module.SAE_KL_BETA
         if name.startswith(("cae_", "sae_")):
-            assert 0 < run["reconstruction_mse_test"] < 0.1 and "reconstruction_weight" not in run
+            assert 0 < run["reconstruction_mse_test"] < 0.1
+            if name == "cae_transpose_weight200":  # the source's decoder bug, repeated on purpose
+                assert run["reconstruction_weight"] == 200.0
+            else:
+                assert "reconstruction_weight" not in run
             # clipping to [0, 1] only brings a pixel closer and rounding moves it by at most half a
             # grey level, so (triangle inequality) the root-mean-square error grows by at most 0.5 / 255
             assert np.sqrt(run["reconstruction_mse_quantised_test"]) <= np.sqrt(run["reconstruction_mse_test"]) + 0.5 / 255
+
+
+def test_an_experiment_can_count_the_reconstruction_more_than_once(small_digits):
+    exp = sweep_module.EXPERIMENTS["cae_transpose_weight200"]
+    assert exp.reconstruction_weight == 200.0 and exp.grid == (0.0,)
+    run = sweep("cae_transpose_weight200", "quick", steps=2, digits=small_digits)[0]
+    assert run["reconstruction_weight"] == 200.0 and run["model"] == "cae_transpose_weight200"
+    assert "reconstruction_weight" not in sweep("cae_transpose", "quick", grid=[0.0], steps=2, digits=small_digits)[0]

@@ -21,10 +21,12 @@ import json
 import math
 import os
 import platform
+import re
 import resource
 import sys
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -143,6 +145,15 @@ ACTIVE_THRESHOLD = 0.01  #: ``|activation|`` above which a unit counts as active
 PROBE_TRAIN_EXAMPLES = 10_000  #: The linear probe trains on the codes of this many training digits.
 
 
+SAE_BOTTLENECK_UNITS = 32  #: Hidden units of the narrow, non-sparse auto-encoder (the bottleneck pitfall).
+
+
+def _sparse_autoencoder_of_width(units: int, seed: int):
+    from .models import sparse_autoencoder
+
+    return sparse_autoencoder(units, "none", seed=seed)
+
+
 def _sparse_autoencoder(sparsity: str, strength: str, **fixed):
     def build(seed: int, value):
         from .models import sparse_autoencoder
@@ -230,6 +241,25 @@ EXPERIMENTS.update({
         penalty="topk",
         lam_convention=None,
         strength="k",
+        measure=measure_autoencoder,
+    ),
+    # The chapter's two pitfalls at full size: a penalty on the weights, and a narrow layer.
+    "sae_l1_weights": Experiment(
+        name="sae_l1_weights",
+        description=f"auto-encoder 784 -> {SAE_HIDDEN_UNITS} ReLU -> 784, L1 on the encoder's weights (not on the code)",
+        build_model=_sparse_autoencoder("l1_weights", "lam"),
+        grid=(1e-3,),
+        penalty="l1_weights",
+        lam_convention=None,  # λ multiplies the sum of |W|: no batch reduction
+        measure=measure_autoencoder,
+    ),
+    "sae_bottleneck": Experiment(
+        name="sae_bottleneck",
+        description=f"auto-encoder 784 -> {SAE_BOTTLENECK_UNITS} ReLU -> 784 with no sparsity mechanism: a narrow code",
+        build_model=lambda seed, lam: _sparse_autoencoder_of_width(SAE_BOTTLENECK_UNITS, seed),
+        grid=(0.0,),
+        penalty="none",
+        lam_convention=None,
         measure=measure_autoencoder,
     ),
 })
@@ -561,8 +591,16 @@ def register_study(study: Study) -> Study:
     """Add ``study`` to :data:`STUDIES` (``make sweep`` runs them all); returns it."""
     if not isinstance(study, Study):
         raise TypeError(f"register_study takes a Study, got {type(study).__name__}")
+    if not isinstance(study.name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", study.name):
+        raise ValueError(f"a study's name names its results files: lower-case letters, digits and _, "
+                         f"starting with a letter; got {study.name!r}")
+    if not callable(study.run):
+        raise TypeError(f"study {study.name!r}: run must be a function (mode) -> (summary, arrays), "
+                        f"got {type(study.run).__name__}")
     if study.name in EXPERIMENTS:
         raise ValueError(f"{study.name!r} is already the name of an experiment")
+    if STUDIES.get(study.name, study) != study:
+        raise ValueError(f"another study is already registered as {study.name!r}; choose another name")
     STUDIES[study.name] = study
     return study
 
@@ -590,7 +628,7 @@ def load_study(name: str, mode: str = "full") -> tuple[dict, dict]:
             arrays = {key: npz[key] for key in npz.files}
     except FileNotFoundError as err:
         raise ValueError(f"no results of study {name!r} at {err.filename}; run `{command}` to make them") from None
-    except (OSError, ValueError, json.JSONDecodeError) as err:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:  # empty, truncated, pickled, bad JSON
         raise ValueError(f"cannot read the results of study {name!r} ({err}); move them aside and run "
                          f"`{command}` again") from None
     if not isinstance(summary, dict) or summary.get("study") != name:
@@ -680,4 +718,8 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Under `python -m` this file runs as __main__, a second copy of the module: run the one
+    # that sparsebook.studies registers its studies with.
+    from sparsebook.sweep import main as _main
+
+    sys.exit(_main())
