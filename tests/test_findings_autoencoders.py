@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from sparsebook.findings.autoencoders import (MECHANISMS, at_equal_l0, demo_bottleneck, demo_kl_code, demo_knobs,
-                                              demo_relu_rates, demo_size, demo_timing, demo_weight_penalty,
-                                              findings, full_progress, log_interpolate)
+from sparsebook.findings.autoencoders import (MECHANISMS, at_equal_l0, atom_rates, bottleneck, demo_kl_code,
+                                              demo_knobs, demo_relu_rates, demo_size, demo_timing,
+                                              demo_weight_penalty, findings, full_progress, kl_weak_code,
+                                              log_interpolate, weight_penalty)
 from sparsebook.sweep import load_results
 
 RESULTS = Path(__file__).resolve().parents[1] / "results"
@@ -16,6 +17,13 @@ RESULTS = Path(__file__).resolve().parents[1] / "results"
 
 def committed_runs():
     return {name: load_results(RESULTS / f"{name}.json")["runs"] for name in MECHANISMS}
+
+
+def committed_pitfall(name):
+    """The one run of results/sae_l1_weights.json or sae_bottleneck.json."""
+    runs = load_results(RESULTS / f"{name}.json")["runs"]
+    assert len(runs) == 1
+    return runs[0]
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +128,87 @@ def test_full_runs_had_far_to_go_at_step_300():
     assert progress["progress_step"] == 300 and progress["progress_ratio"] > 2
     assert "was still 4.1 times its final value" in progress["progress_sentence"]
     assert full_progress(committed_runs(), 349)["progress_step"] == 300  # the nearest logged step
+
+
+def test_pitfall_runs_are_full_size_like_the_grids():
+    for name, units, penalty in (("sae_l1_weights", 1024, "l1_weights"), ("sae_bottleneck", 32, "none")):
+        run = committed_pitfall(name)
+        assert (run["data"], run["steps"], run["n_train"], run["n_test"], run["seed"]) == ("full", 20_000, 60_000,
+                                                                                            10_000, 0), name
+        assert (run["units"], run["penalty"]) == (units, penalty)
+
+
+@pytest.fixture(scope="module")
+def weights_verdict():
+    return weight_penalty(committed_runs(), committed_pitfall("sae_l1_weights"))
+
+
+@pytest.fixture(scope="module")
+def bottleneck_verdict():
+    return bottleneck(committed_runs(), committed_pitfall("sae_bottleneck"))
+
+
+def test_weight_penalty_leaves_the_code_nearly_as_dense_as_no_penalty(weights_verdict):
+    assert weights_verdict["weights_full_sentence"] == (
+        "At full size, λ = 0.001 on the encoder's weights leaves 391 units active per digit (38% of the layer), "
+        "against 441 (43%) with no penalty at all: 11% fewer. 11 of the 14 runs that penalise or limit the code "
+        "itself are sparser; only KL at ρ = 0.05, 0.1 and 0.2 have as many active units or more.")
+    assert (weights_verdict["weights_sparser_runs"], weights_verdict["weights_code_runs"]) == (11, 14)
+    assert weights_verdict["weights_living_sentence"] == (
+        "Nor are its living units selective: 53% of the layer is dead, and the median living unit is active on 98% "
+        "of the test digits (with no penalty: 48% dead, 99%).")
+    assert weights_verdict["weights_lesson_sentence"].startswith("A penalty on the weights does not make the code "
+                                                                 "sparse: at full size it left 391 units")
+
+
+def test_weight_penalty_reconstructs_worse_than_l1_on_the_code_at_its_l0(weights_verdict):
+    assert weights_verdict["weights_worse_than_l1"]
+    sentence = weights_verdict["weights_cost_sentence"]
+    assert sentence.startswith("At the same L0, read off L1's line (between λ = 0 and λ = 0.03), L1 on the code "
+                               "reconstructs better: 3.62e-04 per pixel against the weight penalty's 7.00e-04 "
+                               "(93% higher)")
+    assert "the probe reads 0.8529 on L1's line against 0.8495 (−0.34 points" in sentence
+    assert weights_verdict["weights_advice_sentence"] == (
+        "At full size (λ = 0.001) it left 391 of 1,024 units active per digit (no penalty: 441), a denser code "
+        "than 11 of the 14 runs that act on the code, and it reconstructed worse than L1 on the code at the same L0.")
+    assert [row[:2] for row in weights_verdict["weights_rows"]] == [
+        ("L1 on the weights", "λ = 0.001"), ("L1 on the code", "λ = 0 (no penalty)"), ("L1 on the code", "λ = 0.03")]
+
+
+def test_bottleneck_is_dense_and_wide_sparse_codes_beat_it_at_its_l0(bottleneck_verdict):
+    assert bottleneck_verdict["bottleneck_dense"] and bottleneck_verdict["bottleneck_share"] > 0.95
+    assert bottleneck_verdict["bottleneck_full_sentence"] == (
+        "At full size the 32-unit bottleneck's code is dense: 31.5 of its 32 units are active on a typical digit "
+        "(98%), and every unit is active on at least 98% of the test digits.")
+    assert (bottleneck_verdict["bottleneck_better"], bottleneck_verdict["bottleneck_readable"],
+            bottleneck_verdict["bottleneck_lines"]) == (2, 2, 2)
+    sentence = bottleneck_verdict["bottleneck_equal_sentence"]
+    assert ("L1's line (between λ = 0.3 and λ = 1, whose codes use 4.6% and 0.8% of their 1,024 units) gives "
+            "9.34e-03 per pixel, 45% lower than the bottleneck's, and a probe accuracy of 0.9219 (+9.18 points)"
+            in sentence)
+    assert "TopK's line (between k = 20 and k = 40" in sentence and "0.8842 (+5.41 points)" in sentence
+    assert "KL's runs (160 to 1,024 active units) do not reach it." in sentence
+    assert sentence.endswith("the wide sparse codes reconstruct better and are more linearly readable than the "
+                             "narrow dense one.")
+    assert "its reconstruction error is 63 times lower (2.72e-04 per pixel), with 441 units active per digit" \
+        in bottleneck_verdict["bottleneck_plain_sentence"]
+    assert bottleneck_verdict["bottleneck_lesson_sentence"] == (
+        "A narrow bottleneck makes the code small, not sparse: at full size 98% of its 32 units are active on a "
+        "typical digit, and the wide sparse codes with as few active units reconstruct and read better.")
+
+
+def test_kl_active_units_are_weakly_on_at_full_size():
+    weak = kl_weak_code(committed_runs()["sae_kl"])
+    assert weak["kl_weak"] and weak["kl_weak_per_active"] == pytest.approx(0.0748, abs=5e-4)
+    assert weak["kl_weak_mean_max"] == pytest.approx(0.0587, abs=5e-4)
+    assert "caps the batch's mean activation, over all 1,024 units, at 0.059" in weak["kl_weak_sentence"]
+    assert weak["kl_weak_sentence"].endswith("many units weakly on, not a few strongly on.")
+
+
+def test_most_used_units_at_full_size():
+    assert atom_rates(committed_runs())["atom_rates_sentence"] == (
+        "In the full-size runs, the 10 most used units are active on 28% to 37% of the test digits with L1 at "
+        "λ = 0.3, 21% to 23% with KL at ρ = 0.01 and 20% to 46% with TopK at k = 10.")
 
 
 # --- tiny hand-made runs: each sentence's branches ---------------------------------------------
@@ -318,20 +407,6 @@ def test_demo_kl_code_branches():
         demo_kl_code(0.05, 0.05, 256, {0.01: 1.0})
 
 
-def test_demo_bottleneck_branches():
-    narrow = {"units": 32, "l0": 29.1, "mse": 0.024, "probe": 0.847}
-    wide = {"units": 256, "l0": 43.8, "mse": 0.018, "probe": 0.856}
-    usual = demo_bottleneck(narrow, wide)["bottleneck_sentence"]
-    assert "the bottleneck's code is dense: 91% of its 32 units" in usual
-    assert "17% of its layer, a smaller share" in usual and "a lower reconstruction error" in usual
-    assert "a higher linear probe accuracy" in usual
-    other = demo_bottleneck(dict(narrow, l0=8.0), dict(wide, mse=0.03, probe=0.8, l0=200.0))["bottleneck_sentence"]
-    assert "25% of the bottleneck's 32 units are active" in other and "a larger share" in other
-    assert "a higher reconstruction error" in other and "a lower linear probe accuracy" in other
-    with pytest.raises(ValueError, match="wide must be a dict"):
-        demo_bottleneck(narrow, {"units": 1})
-
-
 def test_demo_size_and_knobs_branches():
     assert "not over-complete" in demo_size(256, 300, 1024, 20_000)["size_sentence"]
     assert "over-complete too" in demo_size(1024, 300, 1024, 20_000)["size_sentence"]
@@ -353,3 +428,109 @@ def test_demo_timing_branches():
     assert not noisy["timing_grows"] and "does not grow at every step" in noisy["timing_sentence"]
     with pytest.raises(ValueError, match="at least two widths"):
         demo_timing({32: 0.2})
+
+
+# --- the pitfalls and the KL code: tiny hand-made runs ---------------------------------------
+
+def single(penalty, l0, mse, acc, units=100, dead=0, rates=None, lam=0.001):
+    """A pitfall run: ``rates`` are its units' firing rates (dead units first, at 0)."""
+    rates = rates if rates is not None else [0.0] * dead + [0.9] * (units - dead)
+    return {"penalty": penalty, "lam": lam, "units": units, "l0_test": l0, "avr_test": l0,
+            "reconstruction_mse_test": mse, "test_accuracy": acc, "dead_units": dead, "firing_rates_test": rates}
+
+
+def test_weight_penalty_sentences_in_each_case():
+    # the tiny grid's L1 line: L0 50 (λ = 0), 10, 2; TopK 10..40; KL 20..90
+    dense = weight_penalty(grid(), single("l1_weights", 45.0, 0.01, 0.79, dead=20))
+    assert "45 units active per digit" in dense["weights_full_sentence"]
+    assert "10% fewer" in dense["weights_full_sentence"]
+    assert "7 of the 8 runs that penalise or limit the code itself are sparser; only KL at ρ = 0.2 has as many" \
+        in dense["weights_full_sentence"]
+    mixed = weight_penalty(grid(), single("l1_weights", 35.0, 0.01, 0.79))
+    assert "5 of the 8 runs that penalise or limit the code itself are sparser; only KL at ρ = 0.05, 0.2 and TopK " \
+        "at k = 40 have as many active units or more." in mixed["weights_full_sentence"]
+    assert dense["weights_living_sentence"].startswith("Nor are its living units selective: 20% of the layer is dead")
+    assert "L1 on the code reconstructs better" in dense["weights_cost_sentence"]
+    assert "reconstructed worse than L1 on the code" in dense["weights_advice_sentence"]
+    assert dense["weights_lesson_sentence"].startswith("A penalty on the weights does not make the code sparse")
+    better = weight_penalty(grid(), single("l1_weights", 45.0, 0.0005, 0.9, rates=[0.1] * 100))
+    assert "L1 on the code reconstructs worse" in better["weights_cost_sentence"]
+    assert "+" in better["weights_cost_sentence"] and "reconstructed better" in better["weights_advice_sentence"]
+    assert better["weights_living_sentence"].startswith("Its living units are selective")
+    sparse = weight_penalty(grid(), single("l1_weights", 1.0, 0.5, 0.5))
+    assert "None of the 8 runs that penalise or limit the code itself is sparser." in sparse["weights_full_sentence"]
+    assert sparse["weights_lesson_sentence"].startswith("A penalty on the weights is no control of the code")
+    assert "L1 on the code has no run with as many as 1 active units" in sparse["weights_cost_sentence"]
+    assert sparse["weights_worse_than_l1"] is None and "reconstructed" not in sparse["weights_advice_sentence"]
+    denser = weight_penalty(grid(), single("l1_weights", 95.0, 0.5, 0.5))
+    assert "Every one of the 8 runs that penalise or limit the code itself is sparser." \
+        in denser["weights_full_sentence"]
+    assert "95 units active per digit (95% of the layer), against 50 (50%) with no penalty at all: 90% more" \
+        in denser["weights_full_sentence"]
+
+
+def test_bottleneck_sentences_in_each_case():
+    dense = bottleneck(grid(), single("none", 30.0, 0.01, 0.5, units=32, rates=[0.95] * 32))
+    assert dense["bottleneck_full_sentence"] == ("At full size the 32-unit bottleneck's code is dense: 30 of its 32 "
+                                                 "units are active on a typical digit (94%), and every unit is active "
+                                                 "on at least 95% of the test digits.")
+    assert (dense["bottleneck_better"], dense["bottleneck_readable"], dense["bottleneck_lines"]) == (2, 3, 3)
+    assert "At the same number of active units per digit, 2 of the 3 sparse lines reconstruct better" \
+        in dense["bottleneck_equal_sentence"]
+    assert "a code that is small because its layer is small" in dense["bottleneck_lesson_sentence"]
+    assert "its reconstruction error is 10 times lower" in dense["bottleneck_plain_sentence"]
+    wins = bottleneck(grid(), single("none", 30.0, 0.5, 0.1, units=32, rates=[0.95] * 32))
+    assert wins["bottleneck_equal_sentence"].endswith("the wide sparse codes reconstruct better and are more linearly "
+                                                      "readable than the narrow dense one.")
+    assert "and the wide sparse codes with as few active units reconstruct and read better" \
+        in wins["bottleneck_lesson_sentence"]
+    narrow = bottleneck(grid(), single("none", 4.0, 0.0015, 0.5, units=32, dead=2, rates=[0.0] * 2 + [0.1] * 30))
+    assert narrow["bottleneck_full_sentence"].startswith("At full size 4 of the bottleneck's 32 units are active on a "
+                                                         "typical digit (12%)")
+    assert "its reconstruction error is 0.0015" not in narrow["bottleneck_plain_sentence"]
+    assert "(the bottleneck's: 1.50e-03)" in narrow["bottleneck_plain_sentence"]
+    assert "TopK's runs (10 to 40 active units) do not reach it" in narrow["bottleneck_equal_sentence"]
+    dead = bottleneck(grid(), single("none", 30.0, 0.01, 0.5, units=32, dead=1, rates=[0.0] + [0.97] * 31))
+    assert "1 units are dead and every other one is active on at least 97%" in dead["bottleneck_full_sentence"]
+    apart = bottleneck(grid(), single("none", 1.0, 0.01, 0.5, units=32))
+    assert apart["bottleneck_equal_sentence"].startswith("No sparse run has an L0 near the bottleneck's 1:")
+
+
+def kl_run(rho, penalty, l0, units=100, beta=3.0):
+    return dict(run("sae_kl", rho, l0, 0.01, 0.9, units=units), beta=beta,
+                curve={"step": [100], "loss": [1.0 + penalty], "reconstruction": [1.0]})
+
+
+def test_kl_weak_code_weak_or_bound_too_loose():
+    weak = kl_weak_code([kl_run(0.05, 0.0, 80), kl_run(0.2, 0.0, 100)])
+    assert weak["kl_weak_mean_max"] == pytest.approx(0.05, abs=1e-6)
+    assert weak["kl_weak_per_active"] == pytest.approx(5 / 80, abs=1e-6)
+    assert weak["kl_weak_sentence"].endswith("many units weakly on, not a few strongly on.")
+    loose = kl_weak_code([kl_run(0.05, 0.0, 20), kl_run(0.2, 0.0, 100)])
+    assert not loose["kl_weak"] and loose["kl_weak_sentence"].endswith("this bound is too loose to say whether they "
+                                                                       "are weakly or strongly on.")
+    with pytest.raises(ValueError, match="needs 'beta'"):
+        kl_weak_code([run("sae_kl", 0.05, 80, 0.01, 0.9), run("sae_kl", 0.2, 100, 0.01, 0.9)])
+    with pytest.raises(ValueError, match="has no run at 0.05"):
+        kl_weak_code([kl_run(0.1, 0.0, 80), kl_run(0.2, 0.0, 100)])
+
+
+def test_atom_rates_and_its_checks():
+    runs = changed(grid(), "sae_l1", 1, lam=0.3, firing_rates_test=[0.0] * 50 + [0.2] * 40 + [0.6] * 10)
+    assert atom_rates(runs)["atom_rates_sentence"].startswith("In the full-size runs, the 10 most used units are "
+                                                              "active on 60% to 60% of the test digits with L1 at "
+                                                              "λ = 0.3")
+    assert atom_rates(runs, top=20)["atom_rate_spans"]["L1"] == (0.2, 0.6)
+    with pytest.raises(ValueError, match="has no run at 0.3"):
+        atom_rates(grid())
+    with pytest.raises(ValueError, match="top must be an int"):
+        atom_rates(runs, top=0)
+
+
+def test_pitfalls_refuse_bad_runs():
+    with pytest.raises(TypeError, match="the sae_l1_weights run must be a dict"):
+        weight_penalty(grid(), [single("l1_weights", 1.0, 0.1, 0.5)])
+    with pytest.raises(ValueError, match="lacks \\['firing_rates_test'\\]"):
+        bottleneck(grid(), {k: v for k, v in single("none", 1.0, 0.1, 0.5).items() if k != "firing_rates_test"})
+    with pytest.raises(ValueError, match="must have penalty 'none'"):
+        bottleneck(grid(), single("l1", 1.0, 0.1, 0.5))

@@ -1,7 +1,9 @@
 """What the sparse auto-encoder chapter concludes: numbers and sentences from its runs.
 
 :func:`findings` reads the committed full-size runs (``results/sae_l1.json``,
-``sae_kl.json``, ``sae_topk.json``): every conclusion of the chapter comes from it.
+``sae_kl.json``, ``sae_topk.json``); :func:`weight_penalty` and :func:`bottleneck` add the
+pitfalls' single runs (``sae_l1_weights.json``, ``sae_bottleneck.json``), :func:`kl_weak_code`
+and :func:`atom_rates` read more of the grids: every conclusion of the chapter comes from them.
 The ``demo_*`` functions describe the chapter's small live runs, in sentences about those
 runs only. Every sentence whose truth depends on a comparison is written here, whole.
 """
@@ -526,11 +528,7 @@ def demo_weight_penalty(plain_small: float, penalised_small: float, plain_l0: fl
     else:
         code = (f"Here the code got sparser too, {_units(penalised_l0)} units per digit against {_units(plain_l0)}: "
                 "a side effect of smaller weights, which nothing in the loss asks for or controls.")
-    advice = (f"In the small run above it left {_pct(penalised_small)} of the encoder's weights below 0.001 "
-              f"(against {_pct(plain_small)} without it) and {_units(penalised_l0)} units active per digit "
-              f"(against {_units(plain_l0)}).")
-    return {"weights_code_follows": penalised_l0 < 0.8 * plain_l0, "weights_sentence": f"{weights} {code}",
-            "weights_advice_sentence": advice}
+    return {"weights_code_follows": penalised_l0 < 0.8 * plain_l0, "weights_sentence": f"{weights} {code}"}
 
 
 def demo_kl_code(mean_activation: float, rho: float, units: int, above: dict) -> dict:
@@ -555,31 +553,6 @@ def demo_kl_code(mean_activation: float, rho: float, units: int, above: dict) ->
         spread = (f"{_units(above[low])} of the {units:,} units per digit are above {low:g} and {_units(above[0.5])} "
                   "above 0.5: here the code is not much denser than its mean suggests.")
     return {"kl_demo_close": close, "kl_demo_sentence": f"{mean} {spread}"}
-
-
-def demo_bottleneck(narrow: dict, wide: dict) -> dict:
-    """A narrow plain auto-encoder against the small over-complete L1 one.
-
-    Each dict holds ``units``, ``l0`` (active units per digit), ``mse`` and ``probe``.
-    """
-    for name, code in (("narrow", narrow), ("wide", wide)):
-        if not isinstance(code, dict) or {"units", "l0", "mse", "probe"} - set(code):
-            raise ValueError(f"{name} must be a dict with units, l0, mse and probe")
-    share_narrow, share_wide = narrow["l0"] / narrow["units"], wide["l0"] / wide["units"]
-    dense = (f"In this small run the bottleneck's code is dense: {_pct(share_narrow)} of its {narrow['units']} units "
-             f"are active on a typical digit ({_units(narrow['l0'])} of them)." if share_narrow > 0.5 else
-             f"In this small run {_pct(share_narrow)} of the bottleneck's {narrow['units']} units are active on a "
-             f"typical digit ({_units(narrow['l0'])} of them).")
-    share = (", a smaller share" if share_wide < share_narrow else
-             ", a larger share" if share_wide > share_narrow else ", the same share")
-    sparse = (f"The {wide['units']:,}-unit L1 code uses {_units(wide['l0'])} units per digit, "
-              f"{_pct(share_wide)} of its layer{share}, and which of its units are active can change from "
-              "digit to digit.")
-    mse = "lower" if wide["mse"] < narrow["mse"] else "higher"
-    probe = "higher" if wide["probe"] > narrow["probe"] else "lower" if wide["probe"] < narrow["probe"] else "the same"
-    compare = (f"Here it also has a {mse} reconstruction error ({wide['mse']:.2e} against {narrow['mse']:.2e} per "
-               f"pixel) and a {probe} linear probe accuracy ({wide['probe']:.3f} against {narrow['probe']:.3f}).")
-    return {"bottleneck_dense": share_narrow > 0.5, "bottleneck_sentence": f"{dense} {sparse} {compare}"}
 
 
 def demo_size(units: int, steps: int, full_units: int, full_steps: int, pixels: int = 784) -> dict:
@@ -642,3 +615,281 @@ def demo_timing(seconds_by_width: dict) -> dict:
         verdict = "the time does not grow at every step of width here (timings on a busy machine are noisy)."
     return {"timing_grows": grows, "timing_ratio": ratio,
             "timing_sentence": f"On this machine, 100 training steps take {listed}: {verdict}"}
+
+
+# --- the two pitfalls at full size: one run each (results/sae_l1_weights.json, sae_bottleneck.json) ---
+
+PITFALL_PENALTIES = {"sae_l1_weights": "l1_weights", "sae_bottleneck": "none"}  #: Experiment -> its penalty.
+PITFALL_FIELDS = ("units", "l0_test", "avr_test", "reconstruction_mse_test", "test_accuracy", "dead_units",
+                  "firing_rates_test", "penalty", "lam")
+WEAK_ACTIVATION = 0.1  #: An active sigmoid unit whose activation averages at most this is "weakly on".
+#: The full-size runs whose most used units are described (the small runs' stronger settings).
+ATOM_STRENGTHS = {"sae_l1": 0.3, "sae_kl": 0.01, "sae_topk": 10}
+
+
+def _check_single(run, name: str) -> dict:
+    """The one run of pitfall experiment ``name``, after checking it."""
+    if not isinstance(run, dict):
+        raise TypeError(f"the {name} run must be a dict (a run record), got {type(run).__name__}; "
+                        f"pass load_results(results_path({name!r}))['runs'][0]")
+    missing = [field for field in PITFALL_FIELDS if field not in run]
+    if missing:
+        raise ValueError(f"the {name} run lacks {missing}; pass load_results(results_path({name!r}))['runs'][0]")
+    if run["penalty"] != PITFALL_PENALTIES[name]:
+        raise ValueError(f"the {name} run must have penalty {PITFALL_PENALTIES[name]!r}, got {run['penalty']!r}")
+    return run
+
+
+def _median_living(run: dict) -> float:
+    """How often the median living unit of ``run`` fires on the test digits (0 if every unit is dead)."""
+    rates = np.asarray(run["firing_rates_test"], dtype=float)
+    alive = rates[rates > 0]
+    return float(np.median(alive)) if alive.size else 0.0
+
+
+def _bracket(runs: list[dict], l0: float) -> list[dict]:
+    """The two runs of ``runs`` whose L0 lies on either side of ``l0``, weaker first (empty outside their range)."""
+    points = sorted(runs, key=lambda run: run["l0_test"])
+    for low, high in zip(points, points[1:]):
+        if low["l0_test"] <= l0 <= high["l0_test"]:
+            return sorted([high, low], key=lambda run: run[run["strength_name"]])
+    return []
+
+
+def _share(fraction: float) -> str:
+    """A share of a layer: ``43%``, ``4.6%``, ``0.8%``."""
+    return _pct(fraction) if fraction >= 0.1 else f"{100 * fraction:.1f}%"
+
+
+def _grouped(named_runs: list[tuple[str, dict]]) -> str:
+    """``KL at ρ = 0.05, 0.1 and 0.2``: runs named by mechanism, their strengths grouped."""
+    groups: dict[str, list[dict]] = {}
+    for name, run in named_runs:
+        groups.setdefault(name, []).append(run)
+    parts = []
+    for name, runs in groups.items():
+        symbol = SYMBOLS[runs[0]["strength_name"]]
+        values = [f"{run[run['strength_name']]:g}" for run in runs]
+        listed = _and(values) if len(groups) == 1 else ", ".join(values)
+        parts.append(f"{MECHANISMS[name]} at {symbol} = {listed}")
+    return _and(parts)
+
+
+def weight_penalty(runs_by_experiment, weights_run) -> dict:
+    """Pitfall 2 at full size: L1 on the encoder's weights against no penalty and against L1 on the code.
+
+    Parameters
+    ----------
+    runs_by_experiment : dict
+        The grids, as for :func:`findings`.
+    weights_run : dict
+        The one run of ``results/sae_l1_weights.json``.
+
+    Returns
+    -------
+    dict
+        Numbers, sentences, and ``weights_rows``: ``(mechanism, strength, run)`` for the page's table.
+    """
+    runs = _check_experiments(runs_by_experiment)
+    weights = _check_single(weights_run, "sae_l1_weights")
+    l1 = runs["sae_l1"]
+    plain = _by_strength(l1, 0.0, "the L1 runs")
+    units = int(weights["units"])
+    l0, l0_plain = weights["l0_test"], plain["l0_test"]
+    on_code = [(name, run) for name in MECHANISMS for run in runs[name] if run is not plain]
+    sparser = [(name, run) for name, run in on_code if run["l0_test"] < l0]
+    denser = [(name, run) for name, run in on_code if run["l0_test"] >= l0]
+    change = l0 / l0_plain - 1
+    versus = (f"{_pct(-change)} fewer" if change < 0 else f"{_pct(change)} more" if change > 0 else "as many")
+    head = (f"At full size, λ = {weights['lam']:g} on the encoder's weights leaves {_units(l0)} units active per "
+            f"digit ({_share(l0 / units)} of the layer), against {_units(l0_plain)} ({_share(l0_plain / units)}) "
+            f"with no penalty at all: {versus}.")
+    n = len(on_code)
+    if not denser:
+        rank = f"Every one of the {n} runs that penalise or limit the code itself is sparser."
+    elif not sparser:
+        rank = f"None of the {n} runs that penalise or limit the code itself is sparser."
+    else:
+        rank = (f"{len(sparser)} of the {n} runs that penalise or limit the code itself are sparser; only "
+                + _grouped(denser) + (" has" if len(denser) == 1 else " have") + " as many active units or more.")
+    median, median_plain = _median_living(weights), _median_living(plain)
+    dead, dead_plain = weights["dead_units"] / units, plain["dead_units"] / units
+    selective = "Nor are its living units selective" if median > 0.5 else "Its living units are selective"
+    living = (f"{selective}: {_pct(dead)} of the layer is dead, and the median living unit is active on "
+              f"{_pct(median)} of the test digits (with no penalty: {_pct(dead_plain)} dead, {_pct(median_plain)}).")
+    mse_ref = log_interpolate(l1, "reconstruction_mse_test", l0)
+    probe_ref = log_interpolate(l1, "test_accuracy", l0)
+    if mse_ref is None:
+        cost = (f"L1 on the code has no run with as many as {_units(l0)} active units per digit, so the two cannot "
+                "be compared at equal L0.")
+        worse = None
+    else:
+        pair = _and([_strength(run) for run in _bracket(l1, l0)])
+        worse = weights["reconstruction_mse_test"] > mse_ref
+        cost = (f"At the same L0, read off L1's line (between {pair}), L1 on the code reconstructs "
+                f"{'better' if worse else 'worse'}: {mse_ref:.2e} per pixel against the weight penalty's "
+                f"{weights['reconstruction_mse_test']:.2e} ({_relative(weights['reconstruction_mse_test'], mse_ref)}); "
+                f"the probe reads {probe_ref:.4f} on L1's line against {weights['test_accuracy']:.4f} "
+                f"({_points(weights['test_accuracy'] - probe_ref)} points for the weight penalty).")
+    how = ("" if worse is None else
+           f", and it reconstructed {'worse' if worse else 'better'} than L1 on the code at the same L0")
+    advice = (f"At full size (λ = {weights['lam']:g}) it left {_units(l0)} of {units:,} units active per digit "
+              f"(no penalty: {_units(l0_plain)}), a denser code than {len(sparser)} of the {n} runs that act on "
+              f"the code{how}.")
+    lesson = (f"A penalty on the weights does not make the code sparse: at full size it left {_units(l0)} units "
+              f"active per digit, against {_units(l0_plain)} with no penalty.")
+    if l0 < 0.5 * l0_plain:
+        lesson = (f"A penalty on the weights is no control of the code: at full size it cut the active units per "
+                  f"digit from {_units(l0_plain)} to {_units(l0)}, a side effect nothing in the loss asks for.")
+    rows = [("L1 on the weights", f"λ = {weights['lam']:g}", weights),
+            ("L1 on the code", "λ = 0 (no penalty)", plain)]
+    rows += [("L1 on the code", _strength(run), run) for run in _bracket(l1, l0) if run is not plain]
+    return {"weights_lam": float(weights["lam"]), "weights_l0": l0, "weights_l0_plain": l0_plain,
+            "weights_sparser_runs": len(sparser),
+            "weights_code_runs": n, "weights_median_living": median, "weights_dead_pct": 100 * dead,
+            "weights_mse": weights["reconstruction_mse_test"], "weights_mse_at_l1": mse_ref,
+            "weights_probe_at_l1": probe_ref, "weights_worse_than_l1": worse,
+            "weights_full_sentence": f"{head} {rank}", "weights_living_sentence": living,
+            "weights_cost_sentence": cost, "weights_advice_sentence": advice,
+            "weights_lesson_sentence": lesson, "weights_rows": rows}
+
+
+def bottleneck(runs_by_experiment, bottleneck_run) -> dict:
+    """Pitfall 3 at full size: the narrow plain auto-encoder against the wide sparse codes at its L0.
+
+    Parameters
+    ----------
+    runs_by_experiment : dict
+        The grids, as for :func:`findings`.
+    bottleneck_run : dict
+        The one run of ``results/sae_bottleneck.json``.
+
+    Returns
+    -------
+    dict
+        Numbers, sentences, and ``bottleneck_rows``: ``(mechanism, strength, run)`` for the page's table.
+    """
+    runs = _check_experiments(runs_by_experiment)
+    narrow = _check_single(bottleneck_run, "sae_bottleneck")
+    units, l0 = int(narrow["units"]), narrow["l0_test"]
+    share = l0 / units
+    rates = np.asarray(narrow["firing_rates_test"], dtype=float)
+    alive = rates[rates > 0]
+    least = float(alive.min()) if alive.size else 0.0
+    every = ("every unit is active on" if narrow["dead_units"] == 0 else
+             f"{narrow['dead_units']} units are dead and every other one is active on")
+    head = (f"At full size the {units}-unit bottleneck's code is dense: {_units(l0)} of its {units} units are "
+            f"active on a typical digit ({_pct(share)}), and {every} at least {_pct(least)} of the test digits."
+            if share > 0.5 else
+            f"At full size {_units(l0)} of the bottleneck's {units} units are active on a typical digit "
+            f"({_pct(share)}); its least used living unit is active on {_pct(least)} of the test digits.")
+    plain = _by_strength(runs["sae_l1"], 0.0, "the L1 runs")
+    reached, missed = [], []
+    rows = [("none (bottleneck)", "–", narrow), ("none (plain)", "–", plain)]
+    for name in MECHANISMS:
+        pair = _bracket(runs[name], l0)
+        if not pair:
+            l0s = [run["l0_test"] for run in runs[name]]
+            missed.append(f"{MECHANISMS[name]}'s runs ({_units(min(l0s))} to {_units(max(l0s))} active units) "
+                          "do not reach it")
+            continue
+        rows += [(MECHANISMS[name], _strength(run), run) for run in pair]
+        mse = log_interpolate(runs[name], "reconstruction_mse_test", l0)
+        probe = log_interpolate(runs[name], "test_accuracy", l0)
+        shares = _and([_share(run["l0_test"] / run["units"]) for run in pair])
+        reached.append({"name": MECHANISMS[name], "mse": mse, "probe": probe, "shares": shares,
+                        "pair": _and([_strength(run) for run in pair])})
+    if reached:
+        read = "; ".join(f"{r['name']}'s line (between {r['pair']}, whose codes use {r['shares']} of their "
+                         f"{int(runs['sae_l1'][0]['units']):,} units) gives {r['mse']:.2e} per pixel, "
+                         f"{_relative(r['mse'], narrow['reconstruction_mse_test'])} than the bottleneck's, and a probe "
+                         f"accuracy of {r['probe']:.4f} ({_points(r['probe'] - narrow['test_accuracy'])} points)"
+                         for r in reached)
+        better = sum(r["mse"] < narrow["reconstruction_mse_test"] for r in reached)
+        readable = sum(r["probe"] > narrow["test_accuracy"] for r in reached)
+        n = len(reached)
+        if better == n and readable == n:
+            verdict = ("At the same number of active units per digit, the wide sparse codes reconstruct better and "
+                       "are more linearly readable than the narrow dense one.")
+        else:
+            verdict = (f"At the same number of active units per digit, {better} of the {n} sparse lines reconstruct "
+                       f"better than the narrow dense code and {readable} of the {n} are more linearly readable.")
+        equal = (f"Read at the bottleneck's L0 of {_units(l0)}: {read}."
+                 + (f" {_and(missed)}." if missed else "") + f" {verdict}")
+    else:
+        better = readable = n = 0
+        equal = f"No sparse run has an L0 near the bottleneck's {_units(l0)}: " + _and(missed) + "."
+    ratio = narrow["reconstruction_mse_test"] / plain["reconstruction_mse_test"]
+    wide = (f"The plain {int(plain['units']):,}-unit auto-encoder, with no mechanism either, is the other extreme: "
+            + (f"its reconstruction error is {ratio:.0f} times lower ({plain['reconstruction_mse_test']:.2e} per "
+               "pixel)" if ratio >= 2 else
+               f"its reconstruction error is {plain['reconstruction_mse_test']:.2e} per pixel (the bottleneck's: "
+               f"{narrow['reconstruction_mse_test']:.2e})")
+            + f", with {_units(plain['l0_test'])} units active per digit.")
+    if reached and better == n and readable == n:
+        tail = "and the wide sparse codes with as few active units reconstruct and read better"
+    else:
+        tail = "a code that is small because its layer is small"
+    lesson = (f"A narrow bottleneck makes the code small, not sparse: at full size {_pct(share)} of its {units} units "
+              f"are active on a typical digit, {tail}.")
+    return {"bottleneck_units": units, "bottleneck_l0": l0, "bottleneck_share": share, "bottleneck_dense": share > 0.5,
+            "bottleneck_least_rate": least, "bottleneck_better": better, "bottleneck_readable": readable,
+            "bottleneck_lines": n, "bottleneck_full_sentence": head, "bottleneck_equal_sentence": equal,
+            "bottleneck_plain_sentence": wide, "bottleneck_lesson_sentence": lesson, "bottleneck_rows": rows}
+
+
+def kl_weak_code(kl_runs, rho: float = KL_DETAIL_RHO) -> dict:
+    """How strongly KL's active units are on at full size, bounded from the KL term at the end of training.
+
+    The last logged batch's penalty ``P = β Σ_j KL(ρ ‖ ρ̂_j)`` (its loss less its reconstruction)
+    bounds the mean activation ``q̄`` over the batch and the ``n`` units: KL(ρ ‖ q) is convex in q,
+    so ``KL(ρ ‖ q̄) ≤ P / (β n)``. At most ``n q̄`` is spread over the L0 active units of a digit.
+    """
+    kl = _check_runs(kl_runs, "sae_kl")
+    run = _by_strength(kl, rho, "the KL runs")
+    curve = run.get("curve", {})
+    if "beta" not in run or not {"loss", "reconstruction"} <= set(curve):
+        raise ValueError("the KL run needs 'beta' and a curve with 'loss' and 'reconstruction'; "
+                         "pass load_results(results_path('sae_kl'))['runs']")
+    units, beta = int(run["units"]), float(run["beta"])
+    penalty = max(float(curve["loss"][-1]) - float(curve["reconstruction"][-1]), 0.0)
+    per_unit = penalty / (beta * units)
+    low, high = run["rho"], 1.0  # bisect KL(ρ ‖ q) = per_unit for q > ρ
+
+    def kl(q):
+        return run["rho"] * math.log(run["rho"] / q) + (1 - run["rho"]) * math.log((1 - run["rho"]) / (1 - q))
+
+    for _ in range(100):
+        middle = (low + high) / 2
+        low, high = (middle, high) if kl(middle) < per_unit else (low, middle)
+    q_max = low
+    total = q_max * units
+    per_active = total / run["l0_test"]
+    weak = per_active <= WEAK_ACTIVATION
+    sentence = (f"At full size (ρ = {run['rho']:g}, β = {beta:g}) the KL term on the last training batch was "
+                f"{penalty:.2f}. Because KL(ρ ‖ q) is convex in q, that caps the batch's mean activation, over all "
+                f"{units:,} units, at {q_max:.3f} (where β · {units:,} · KL(ρ ‖ q) = {penalty:.2f}): on average, "
+                f"a digit's activations sum to at most about {total:.0f}. Yet {_units(run['l0_test'])} units are "
+                "above the threshold on a typical test digit, so an active unit's activation averages at most about "
+                f"{per_active:.2g} (the cap is from a training batch, the count from the test digits), on a scale "
+                "that goes up to 1: "
+                + ("many units weakly on, not a few strongly on." if weak else
+                   "this bound is too loose to say whether they are weakly or strongly on."))
+    return {"kl_weak_penalty": penalty, "kl_weak_mean_max": q_max, "kl_weak_per_active": per_active,
+            "kl_weak": weak, "kl_weak_sentence": sentence}
+
+
+def atom_rates(runs_by_experiment, top: int = 10) -> dict:
+    """How often the ``top`` most used units fire in the full-size runs at :data:`ATOM_STRENGTHS`."""
+    runs = _check_experiments(runs_by_experiment)
+    if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1:
+        raise ValueError(f"top must be an int >= 1, got {top!r}")
+    parts, spans = [], {}
+    for name, value in ATOM_STRENGTHS.items():
+        run = _by_strength(runs[name], value, f"the {name} runs")
+        rates = np.sort(np.asarray(run["firing_rates_test"], dtype=float))[::-1][:top]
+        spans[MECHANISMS[name]] = (float(rates.min()), float(rates.max()))
+        parts.append(f"{_pct(rates.min())} to {_pct(rates.max())} with {MECHANISMS[name]} at {_strength(run)}")
+    parts[0] = parts[0].replace(" with ", " of the test digits with ", 1)
+    sentence = f"In the full-size runs, the {top} most used units are active on " + _and(parts) + "."
+    return {"atom_rate_spans": spans, "atom_rates_sentence": sentence}
