@@ -84,3 +84,63 @@ def test_sliders_refuse_bad_input():
     shown = sliders(lambda d: plt.figure(), {"d": [1, 2]})
     with pytest.raises(ValueError, match="no slider is called"):
         shown.frame(k=1)
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    from PIL import Image
+    import io
+
+    return Image.open(io.BytesIO(png)).size
+
+
+def test_a_frame_is_drawn_once_and_saved_as_savefig_tight_would_save_it():
+    import io
+
+    def make(reach):
+        fig, ax = plt.subplots(figsize=(3, 2), constrained_layout=True)
+        ax.plot([0, 1], [0, reach])
+        ax.set(title=f"reach {reach}", xlabel="x", ylabel="y")
+        if reach:  # text past the right edge: the saved picture must still hold it
+            fig.text(1.05, 0.5, "outside the canvas")
+        return fig
+
+    expected = {}
+    for reach in (0, 1):  # the pictures savefig saves of the same figures
+        buffer = io.BytesIO()
+        make(reach).savefig(buffer, format="png", bbox_inches="tight")
+        expected[reach] = _png_size(buffer.getvalue())
+        plt.close("all")
+    draws = []
+
+    def draw(reach):
+        make(reach).canvas.mpl_connect("draw_event", lambda event: draws.append(reach))
+
+    shown = sliders(draw, {"reach": [0, 1]})
+    assert draws == [0, 1, 1]  # once inside the canvas; drawn again only to take in what lies past it
+    for reach in (0, 1):
+        width, height = _png_size(shown.frames[(reach,)])
+        assert abs(width - expected[reach][0]) <= 1 and abs(height - expected[reach][1]) <= 1
+    assert _png_size(shown.frames[(1,)])[0] > 300 + 30  # wider than the 3-inch canvas: the text is in
+
+
+def test_a_frame_does_not_depend_on_the_frames_drawn_before_it():
+    def draw(ink):
+        fig, ax = plt.subplots(figsize=(2, 2), constrained_layout=True)
+        if ink:
+            ax.imshow([[0, 1], [1, 0]], cmap="gray")
+        ax.set_title(f"ink {ink}")
+
+    after = sliders(draw, {"ink": [1, 0]})  # the same renderer served the first frame
+    alone = sliders(draw, {"ink": [0]})
+    assert after.frame(ink=0) == alone.frame(ink=0)
+
+
+def test_frames_follow_savefig_settings():
+    def draw(d):
+        plt.figure(figsize=(2, 1), dpi=100)
+        plt.title(f"d = {d}")
+
+    with matplotlib.rc_context({"savefig.dpi": 50}):
+        half = sliders(draw, {"d": [1]})
+    full = sliders(draw, {"d": [1]})
+    assert abs(_png_size(half.frame())[0] - _png_size(full.frame())[0] / 2) <= 2

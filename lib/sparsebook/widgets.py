@@ -78,7 +78,7 @@ class Sliders:
         return f"<Sliders ({sizes}); {len(self.frames)} figures>"
 
 
-def _png(update: Callable[..., None], chosen: dict) -> bytes:
+def _png(update: Callable[..., None], chosen: dict, renderers: dict | None = None) -> bytes:
     """Call ``update(**chosen)`` and return the figure it drew as PNG bytes (closing every figure)."""
     import matplotlib.pyplot as plt
 
@@ -87,10 +87,69 @@ def _png(update: Callable[..., None], chosen: dict) -> bytes:
     if not plt.get_fignums():
         plt.close("all")
         raise ValueError(f"update drew no figure for {chosen}: it must draw one matplotlib figure")
-    figure = plt.gcf()
+    try:
+        return _render_png(plt.gcf(), {} if renderers is None else renderers)
+    finally:
+        plt.close("all")  # shown through the control only, never twice
+
+
+def _render_png(figure, renderers: dict) -> bytes:
+    """``figure`` as the PNG ``savefig(bbox_inches="tight")`` saves, usually drawn once instead of twice.
+
+    A frame's cost is mostly layout and text, not pixels. ``savefig(bbox_inches="tight")`` draws
+    the figure once without output to find its tight box (running the layout engine), then again
+    into that box. Here the figure is drawn once on its own canvas and, when its tight box lies
+    inside the canvas (the usual case), the PNG is that box, padded, cut out of the pixels; only a
+    figure that reaches past its canvas is drawn a second time, into the box, without redoing the
+    layout. ``renderers`` keeps the Agg renderer of earlier frames of the same size: reusing it
+    keeps matplotlib's caches of text extents and parsed mathtext (the tick labels of log axes),
+    which a new figure's renderer starts without. With non-default ``savefig.*`` settings, the
+    figure goes through ``savefig`` as before.
+    """
+    import matplotlib
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+    from matplotlib.colors import to_rgba
+    from PIL import Image
+
+    rc = matplotlib.rcParams
+    pad_inches = rc["savefig.pad_inches"]
+    if (rc["savefig.dpi"] != "figure" or rc["savefig.transparent"] or rc["savefig.facecolor"] != "auto"
+            or rc["savefig.edgecolor"] != "auto" or not isinstance(pad_inches, (int, float))
+            or getattr(figure, "_original_dpi", figure.dpi) != figure.dpi):  # a HiDPI canvas scaled it
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", bbox_inches="tight")
+        return buffer.getvalue()
+
+    class FrameCanvas(FigureCanvasAgg):
+        def get_renderer(self):
+            key = (*self.figure.bbox.size, self.figure.dpi)
+            if key not in renderers:
+                renderers[key] = RendererAgg(*key)
+            return renderers[key]
+
+    canvas = FrameCanvas(figure)
+    canvas.draw()  # runs the layout engine, if any, then renders (the renderer is cleared first)
+    box = figure.get_tightbbox(canvas.get_renderer())  # inches, from the lower left corner
+    width, height = figure.get_size_inches()
+    if box.x0 < 0 or box.y0 < 0 or box.x1 > width or box.y1 > height:
+        # something reaches past the canvas: draw again into the box, keeping the layout just made
+        figure.set_layout_engine(None)  # (not "none": savefig would still do a draw to lay it out)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", bbox_inches=box.padded(pad_inches))
+        return buffer.getvalue()
+    box, dpi = box.padded(pad_inches), figure.dpi
+    left, top = int(np.floor(box.x0 * dpi)), int(np.floor((height - box.y1) * dpi))
+    shape = (int(box.height * dpi), int(box.width * dpi), 4)
+    face = to_rgba(figure.get_facecolor()) if figure.patch.get_visible() else (0, 0, 0, 0)
+    framed = np.empty(shape, dtype=np.uint8)
+    framed[...] = np.round(np.multiply(face, 255))  # the padding past the canvas, as savefig fills it
+    pixels = np.asarray(canvas.buffer_rgba())
+    rows = slice(max(top, 0), min(top + shape[0], pixels.shape[0]))
+    columns = slice(max(left, 0), min(left + shape[1], pixels.shape[1]))
+    framed[rows.start - top:rows.stop - top, columns.start - left:columns.stop - left] = pixels[rows, columns]
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close("all")  # shown through the control only, never twice
+    Image.fromarray(framed).save(buffer, format="png", dpi=(dpi, dpi))
     return buffer.getvalue()
 
 
@@ -151,8 +210,9 @@ def sliders(update: Callable[..., None], options: Mapping[str, Sequence], values
     if n_frames > MAX_FRAMES:
         raise ValueError(f"the sliders combine into {n_frames} figures, more than {MAX_FRAMES}: offer fewer values")
     names = list(options)
+    renderers = {}  # shared by this control's frames (see _render_png)
     frames = {
-        indices: _png(update, {name: options[name][i] for name, i in zip(names, indices)})
+        indices: _png(update, {name: options[name][i] for name, i in zip(names, indices)}, renderers)
         for indices in itertools.product(*(range(len(options[name])) for name in names))
     }
     written = {name: [labels.get(name, str)(choice) for choice in choices] for name, choices in options.items()}
