@@ -4,7 +4,10 @@
 (``results/cae_transpose.json``, ``results/cae_subpixel.json``), the classifier without a
 decoder (``results/cnn.json``), the source's table, and the unpenalised run with the
 reconstruction counted 200 times (``results/cae_transpose_weight200.json``). Every sentence
-whose truth depends on a comparison is written here, whole, from the numbers.
+whose truth depends on a comparison is written here, whole, from the numbers. Reconstruction
+errors are compared twice: on the test digits at the end of training, and in the median of the
+training batches logged over the last quarter of each run (:func:`tail_reconstruction`), since
+the error of one run can swing by a factor of two or more from one logged step to the next.
 """
 
 from __future__ import annotations
@@ -16,14 +19,17 @@ from ..plots import format_lam
 DECODERS = {"transpose": "transposed convolution", "subpixel": "sub-pixel"}  #: Decoder key -> label in tables.
 WITH = {"transpose": "the transposed convolution", "subpixel": "the sub-pixel decoder"}  #: Decoder key -> in prose.
 GREY_LEVELS_SQUARED = 255**2  #: A squared error per pixel in [0, 1] units times this is in grey levels².
-SOURCE_ROUNDED_BOUND = 1.0  #: The source: after rounding to integers, the squared error stays below 1 grey level².
+SOURCE_ROUNDED_BOUND = 1.0  #: The bound the source states for the error after rounding to integers (grey levels²).
 CURVE_LAM = 1e-4  #: The λ whose training curves compare how fast the two decoders' codes become sparse.
 FIRST_LAM = 1e-5  #: The smallest λ > 0 of the grid, where the page shows what the penalty does.
 SPARSER_FACTOR = 10.0  #: A code with this many times fewer active units is "made sparse" by the penalty.
+TAIL_FRACTION = 0.25  #: The last quarter of a run, whose logged training batches give a second reconstruction error.
+PIXELS = 784  #: Pixels per digit: the logged reconstruction error is summed over them.
 
 RUN_FIELDS = ("lam", "test_accuracy", "avr_test", "avr_train_batch", "units", "dead_maps", "map_firing_rates_test",
-              "reconstruction_mse_test", "reconstruction_mse_quantised_test", "curve")
-CNN_FIELDS = ("lam", "test_accuracy", "avr_test")
+              "reconstruction_mse_test", "reconstruction_mse_train", "reconstruction_mse_quantised_test", "curve",
+              "steps", "n_train", "n_test")
+CNN_FIELDS = ("lam", "test_accuracy", "avr_test", "steps", "n_train", "n_test")
 SOURCE_FIELDS = ("lam", "test_accuracy", "avr_train_batch", "loss_ae")
 LAM_NAMES = {0.0: "0", 1e-5: "1e5", 5e-5: "5e5", 1e-4: "1e4", 5e-4: "5e4"}  #: λ -> the suffix of glue names.
 
@@ -41,6 +47,12 @@ def _units(avr: float) -> str:
 
 def _mse(value: float) -> str:
     return f"{value:.1e}"
+
+
+def _lams(lams: list) -> str:
+    """``λ = 0``, ``λ = 0 and 5e-4``, ``λ = 0, 1e-5 and 5e-4``."""
+    names = [format_lam(lam) for lam in lams]
+    return "λ = " + (" and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0])
 
 
 def _of(k: int, n: int) -> str:
@@ -121,10 +133,17 @@ def findings(transpose, subpixel, cnn, source, weight200) -> dict:
     if weighted["reconstruction_weight"] == 1:
         raise ValueError("weight200 holds a run with the reconstruction counted once; pass the records of "
                          "results/cae_transpose_weight200.json")
+    sizes = {(run["steps"], run["n_train"], run["n_test"])
+             for group in (runs["transpose"], runs["subpixel"], cnn, weight200) for run in group}
+    if len(sizes) != 1:
+        raise ValueError(f"the runs must share their steps and data sizes (steps, training digits, test digits) "
+                         f"to be compared, got {sorted(sizes)}")
+    (steps, n_train, n_test), = sizes
 
     out = {"largest_lam": format_lam(lams[-1]), "curve_lam": format_lam(CURVE_LAM),
            "first_lam": format_lam(FIRST_LAM), "units": int(runs["transpose"][0]["units"]),
-           "reconstruction_weight": float(weighted["reconstruction_weight"]), "grid_size": len(lams)}
+           "reconstruction_weight": float(weighted["reconstruction_weight"]), "grid_size": len(lams),
+           "full_steps": int(steps), "full_train_digits": int(n_train), "full_test_digits": int(n_test)}
     for decoder, decoder_runs in runs.items():
         for run in decoder_runs:
             name = LAM_NAMES.get(run["lam"], format_lam(run["lam"]))
@@ -141,7 +160,7 @@ def findings(transpose, subpixel, cnn, source, weight200) -> dict:
     out.update({"cnn_acc_0": cnn0["test_accuracy"], "cnn_avr_0": cnn0["avr_test"],
                 "weight200_acc": weighted["test_accuracy"], "weight200_avr": weighted["avr_test"],
                 "weight200_mse": weighted["reconstruction_mse_test"],
-                "source_loss_ae_per_value": source[0]["loss_ae"] / (784 * 200)})
+                "source_loss_ae_per_value": source[0]["loss_ae"] / (PIXELS * 200)})
     out.update(activity_without_penalty({d: r[0] for d, r in runs.items()}, cnn0))
     out.update(penalty_makes_sparse({d: r[0] for d, r in runs.items()},
                                     {d: _by_lam(r, FIRST_LAM, d) for d, r in runs.items()}))
@@ -152,7 +171,9 @@ def findings(transpose, subpixel, cnn, source, weight200) -> dict:
     out.update(rounded_errors(runs))
     out.update(sparse_code_redraws(runs["transpose"][-1]))
     out.update(sparsity_speed({d: _by_lam(r, CURVE_LAM, d) for d, r in runs.items()}))
+    out.update(sparsity_speed_grid(runs))
     out.update(reconstruction_comparison(runs))
+    out.update(reconstruction_measures(runs))
     out.update(source_loss_trend(source))
     out.update(weight200_effect(runs["transpose"][0], weighted))
     out.update(accuracy_gain(runs["transpose"][0], _by_lam(runs["transpose"], FIRST_LAM, "transpose"),
@@ -338,6 +359,90 @@ def reconstruction_comparison(runs: dict) -> dict:
             "reconstruction_comparison_sentence": sentence + "."}
 
 
+def sparsity_speed_grid(runs: dict) -> dict:
+    """:func:`sparsity_speed` at every λ > 0 of the grid: at how many the sub-pixel code gets sparse later."""
+    behind = [sparsity_speed({"transpose": t, "subpixel": s})
+              for t, s in zip(runs["transpose"], runs["subpixel"]) if t["lam"] > 0]
+    gaps = [speed["steps_to_avr_subpixel"] - speed["steps_to_avr_transpose"] for speed in behind]
+    m = len(gaps)
+    later, sooner, same = sum(g > 0 for g in gaps), sum(g < 0 for g in gaps), sum(g == 0 for g in gaps)
+    head = f"Measured the same way at each of the {m} values of λ > 0, the sub-pixel code becomes sparse"
+    lo, hi = min(abs(g) for g in gaps), max(abs(g) for g in gaps)
+    by = f"by {lo:,} steps" if lo == hi else f"by {lo:,} to {hi:,} steps"
+    if later == m:
+        sentence = f"{head} later every time, {by}."
+    elif sooner == m:
+        sentence = f"{head} sooner every time, {by}."
+    else:
+        sentence = f"{head} later at {later} of them, sooner at {sooner}"
+        sentence += f" and at the same logged step at {same}." if same else "."
+    return {"subpixel_sparse_later_lams": later, "positive_lams": m, "sparsity_speed_grid_sentence": sentence}
+
+
+def tail_reconstruction(run: dict) -> tuple[float, int, int]:
+    """The median reconstruction error per pixel of the training batches logged in the last
+    :data:`TAIL_FRACTION` of a run's steps, how many batches that is, and how many steps it spans."""
+    curve = run.get("curve")
+    if (not isinstance(curve, dict) or "step" not in curve or "reconstruction" not in curve
+            or len(curve["step"]) != len(curve["reconstruction"]) or not curve["step"]):
+        raise ValueError(f"the run at λ = {run.get('lam')} needs a curve with 'step' and 'reconstruction', of the "
+                         "same non-zero length (the records of results/cae_*.json have them)")
+    steps = np.asarray(curve["step"], dtype=float)
+    values = np.asarray(curve["reconstruction"], dtype=float) / PIXELS
+    start = steps[-1] * (1 - TAIL_FRACTION)
+    window = steps > start
+    return float(np.median(values[window])), int(window.sum()), int(steps[-1] - start)
+
+
+def reconstruction_measures(runs: dict) -> dict:
+    """The decoders ranked by a second measure of the reconstruction, :func:`tail_reconstruction`,
+    against the test digits at the end of training; the curves' order at :data:`CURVE_LAM`."""
+    pairs = list(zip(runs["transpose"], runs["subpixel"]))
+    n = len(pairs)
+    tails = [(tail_reconstruction(t)[0], tail_reconstruction(s)[0]) for t, s in pairs]
+    _, batches, span = tail_reconstruction(runs["transpose"][0])
+    test_better = [s["reconstruction_mse_test"] < t["reconstruction_mse_test"] for t, s in pairs]
+    tail_better = [s_tail < t_tail for t_tail, s_tail in tails]
+    better_lams = [t["lam"] for (t, _), better in zip(pairs, tail_better) if better]
+    agree = [(t["lam"], "subpixel" if tail else "transpose")
+             for (t, _), test, tail in zip(pairs, test_better, tail_better) if test == tail]
+    gap = max(abs(run["reconstruction_mse_train"] / run["reconstruction_mse_test"] - 1)
+              for decoder_runs in runs.values() for run in decoder_runs)
+
+    where = f" ({_lams(better_lams)})" if 0 < len(better_lams) < n else ""
+    sentence = (f"A second measure is the median error of the {batches} training batches logged over the last "
+                f"{span:,} steps of each run (at the end of training the error on the training digits is within "
+                f"{100 * gap:.0f} % of the test digits' in every run); by it the sub-pixel decoder reconstructs "
+                f"better {_of(len(better_lams), n)}{where}.")
+    if len(agree) == n:
+        sentence += " The two measures agree at every value of λ."
+    elif not agree:
+        sentence += (" The two measures disagree at every value of λ: one run of each decoder does not say which "
+                     "reconstructs better.")
+    else:
+        listed = " and ".join(f"{_lam(lam)} (better with {WITH[winner]})" for lam, winner in agree)
+        sentence += (f" The two measures agree only at {listed}; at the other {n - len(agree)} values of λ which "
+                     "decoder reconstructs better depends on where the error is measured, and one run of each does "
+                     "not settle it.")
+
+    t, s = next((t, s) for t, s in pairs if np.isclose(t["lam"], CURVE_LAM, rtol=1e-9, atol=0))
+    above = int(np.sum(np.asarray(s["curve"]["reconstruction"]) > np.asarray(t["curve"]["reconstruction"])))
+    logged = len(t["curve"]["reconstruction"])
+    panel = (f"On the training batches of the left panel, the sub-pixel decoder's error at {_lam(CURVE_LAM)} is "
+             f"above the transposed convolution's at {above:,} of the {logged:,} logged steps")
+    sub_better_at_test = s["reconstruction_mse_test"] < t["reconstruction_mse_test"]
+    if 2 * above == logged:
+        panel += ", neither above nor below it for most of training."
+    elif (2 * above > logged) == sub_better_at_test:
+        panel += ", the reverse of the order the test digits give at the end of training."
+    else:
+        panel += ", the order the test digits give at the end of training."
+    return {"subpixel_better_tail_lams": better_lams, "measures_agree_lams": [lam for lam, _ in agree],
+            "measures_agree_winners": [winner for _, winner in agree], "tail_batches": batches, "tail_steps": span,
+            "train_test_mse_gap": gap, "curve_panel_above_steps": above,
+            "curve_panel_sentence": panel, "reconstruction_measures_sentence": sentence}
+
+
 def source_loss_trend(source: list[dict]) -> dict:
     """How the source's logged ``loss_ae`` (reconstruction plus penalty) moves along its grid."""
     values = [run["loss_ae"] for run in source]
@@ -356,21 +461,36 @@ def weight200_effect(plain: dict, weighted: dict) -> dict:
     acc, w_acc = plain["test_accuracy"], weighted["test_accuracy"]
     avr, w_avr = plain["avr_test"], weighted["avr_test"]
     mse, w_mse = plain["reconstruction_mse_test"], weighted["reconstruction_mse_test"]
+    (tail, _, span), (w_tail, _, _) = tail_reconstruction(plain), tail_reconstruction(weighted)
     accuracy = "lowers" if w_acc < acc else "raises" if w_acc > acc else "leaves unchanged"
     units = "more" if w_avr > avr else "fewer" if w_avr < avr else "as many"
-    error = "a lower" if w_mse < mse else "a higher" if w_mse > mse else "the same"
+
+    def error(ours, theirs):
+        return "a lower" if theirs < ours else "a higher" if theirs > ours else "the same"
+
+    at_end = f"({_mse(mse)}, then {_mse(w_mse)} per pixel)"
+    in_tail = (f"in the median of the training batches logged over the last {span:,} steps ({_mse(tail)}, then "
+               f"{_mse(w_tail)})")
+    if error(mse, w_mse) == error(tail, w_tail):
+        recon = f"gives {error(mse, w_mse)} reconstruction error, at the end of training {at_end} and {in_tail}"
+    else:
+        recon = (f"gives {error(mse, w_mse)} reconstruction error at the end of training {at_end} but "
+                 f"{error(tail, w_tail)} one {in_tail}")
     sentence = (f"At full size, counting the reconstruction {weight} times {accuracy} the unpenalised network's "
                 f"test accuracy (from {acc:.4f} to {w_acc:.4f}), leaves {units} units active per test digit "
-                f"({_units(avr)}, then {_units(w_avr)}) and gives {error} reconstruction error ({_mse(mse)}, then "
-                f"{_mse(w_mse)} per pixel)")
-    if w_acc < acc and w_mse < mse:
+                f"({_units(avr)}, then {_units(w_avr)}) and {recon}")
+    lower_both, higher_both = w_mse < mse and w_tail < tail, w_mse > mse and w_tail > tail
+    if w_acc < acc and lower_both:
         sentence += ": the decoder gains what the classifier loses."
-    elif w_acc < acc:
+    elif w_acc < acc and higher_both:
         sentence += ": the factor costs accuracy without buying a better reconstruction."
+    elif w_acc < acc:
+        sentence += ": the factor costs accuracy, and one run does not say whether it buys a better reconstruction."
     else:
         sentence += "."
     out = {"weight200_lowers_accuracy": w_acc < acc, "weight200_more_units": w_avr > avr,
-           "weight200_lowers_mse": w_mse < mse, "weight200_points": 100 * (w_acc - acc)}
+           "weight200_lowers_mse": w_mse < mse, "weight200_lowers_tail_mse": w_tail < tail,
+           "weight200_points": 100 * (w_acc - acc)}
     if "train_accuracy" in plain and "train_accuracy" in weighted:
         train, w_train = plain["train_accuracy"], weighted["train_accuracy"]
         if w_train < train:
@@ -447,11 +567,24 @@ def lessons(out: dict) -> dict:
         rounded += ": even the sparsest codes redraw the digit closely."
     else:
         rounded += "."
-    n = out["grid_size"]
-    sub, tra = out["steps_to_avr_subpixel"], out["steps_to_avr_transpose"]
-    speed = ("sooner than" if sub < tra else "later than" if sub > tra else "at the same step as")
-    subpixel = (f"The sub-pixel decoder reconstructs better {_of(out['subpixel_better_count'], n)}, and at "
-                f"λ = {out['curve_lam']} its code becomes sparse {speed} the transposed convolution's.")
+    n, m, later = out["grid_size"], out["positive_lams"], out["subpixel_sparse_later_lams"]
+    if later == m:
+        speed = "later than the transposed convolution's at every λ > 0 of the grid, not sooner as the source reported"
+    elif later == 0:
+        speed = "no later than the transposed convolution's at any λ > 0 of the grid"
+    else:
+        speed = f"later than the transposed convolution's at {later} of the {m} values of λ > 0"
+    agree = list(zip(out["measures_agree_lams"], out["measures_agree_winners"]))
+    if len(agree) == n:
+        ahead = [lam for lam, winner in agree if winner == "subpixel"]
+        recon = f"both measures of the reconstruction find it better {_of(len(ahead), n)}"
+    elif not agree:
+        recon = "the two measures of the reconstruction disagree at every λ"
+    else:
+        listed = " and ".join(f"{_lam(lam)} (better with {WITH[winner]})" for lam, winner in agree)
+        recon = (f"the two measures of the reconstruction agree on a ranking only at {listed}, and disagree at "
+                 f"the other {n - len(agree)}")
+    subpixel = f"The sub-pixel decoder's code becomes sparse {speed}; {recon}."
     weight = f"{out['reconstruction_weight']:g}"
     if out["weight200_lowers_accuracy"]:
         bug = (f"The source's decoder counted the reconstruction {weight} times, which lowers the accuracy of the "
