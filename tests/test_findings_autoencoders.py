@@ -8,8 +8,8 @@ import pytest
 
 from sparsebook.findings.autoencoders import (MECHANISMS, at_equal_l0, atom_rates, bottleneck, demo_kl_code,
                                               demo_knobs, demo_relu_rates, demo_size, demo_timing,
-                                              demo_weight_penalty, findings, full_progress, kl_weak_code,
-                                              log_interpolate, weight_penalty)
+                                              demo_versus_full, demo_weight_penalty, findings, full_progress,
+                                              kl_weak_code, log_interpolate, training_cost, weight_penalty)
 from sparsebook.sweep import load_results
 
 RESULTS = Path(__file__).resolve().parents[1] / "results"
@@ -54,6 +54,20 @@ def test_kl_reconstructs_worse_than_l1_at_both_comparable_points(committed):
         in committed["kl_frontier_sentence"]
 
 
+def test_every_knob_trades_reconstruction_for_sparsity_at_every_step():
+    """The page: "Turning it trades reconstruction for sparsity"; "fewer active units, larger error"."""
+    for name, runs in committed_runs().items():
+        by_l0 = sorted(runs, key=lambda run: run["l0_test"])
+        errors = [run["reconstruction_mse_test"] for run in by_l0]
+        assert all(a > b for a, b in zip(errors, errors[1:])), name
+
+
+def test_the_threshold_counts_almost_every_non_zero_l1_and_topk_activation(committed):
+    assert committed["threshold_share_min"] > 0.95
+    assert committed["threshold_sentence"] == ("In each full-size L1 or TopK run, at least 95.2% of the non-zero "
+                                               "activations exceed the threshold.")
+
+
 def test_l1_l0_falls_at_every_step_of_lambda(committed):
     assert committed["l1_l0_falls_every_step"]
     assert committed["l1_range_sentence"] == ("L1's L0 falls at every step of λ, from 441 active units per digit "
@@ -63,9 +77,14 @@ def test_l1_l0_falls_at_every_step_of_lambda(committed):
 def test_kl_keeps_at_least_16_percent_of_the_layer_active(committed):
     assert committed["kl_min_l0_at_smallest_rho"]
     assert committed["kl_min_l0_pct"] == pytest.approx(15.6, abs=0.05)
-    assert "KL never gets below 160 active units per digit (16% of the layer)" in committed["kl_floor_sentence"]
+    assert committed["kl_floor_sentence"].startswith("No KL run of the grid has fewer than 160 active units per "
+                                                     "digit (16% of the layer)")
     assert committed["kl_min_ratio"] > 1
     assert "at ρ = 0.05, 804 units per digit (79% of the layer) against 51.2" in committed["kl_many_sentence"]
+    assert committed["kl_lesson_sentence"] == (
+        "On sigmoids it pulls the mean activation towards ρ, but its code keeps more than a fraction ρ of the layer "
+        "active: at full size, at ρ = 0.05, 79% of the layer was above 0.01 on a typical digit, and even its "
+        "sparsest run (ρ = 0.01) had 16%.")
 
 
 def test_kl_codes_are_the_most_linearly_readable_at_full_size(committed):
@@ -73,19 +92,24 @@ def test_kl_codes_are_the_most_linearly_readable_at_full_size(committed):
     assert committed["probe_ranked_sentence"].startswith("At full size KL's codes are the most linearly readable")
     assert "0.9415 for L1's best (λ = 0.3) and 0.9001 for TopK's best (k = 20)" in committed["probe_ranked_sentence"]
     assert committed["kl_probe_rises_as_rho_falls"]
-    assert committed["kl_probe_trend_sentence"].endswith("while its L0 falls: the sparser its code, the more readable.")
+    assert committed["kl_probe_trend_sentence"] == (
+        "KL's probe accuracy rises at every step as ρ falls, from 0.9227 at ρ = 0.2 to 0.9639 at ρ = 0.01, while "
+        "its L0 falls: the sparser its code, the more readable, though 2 of the 4 steps add no more than 0.5 points.")
 
 
 def test_every_sparse_run_is_more_readable_than_the_plain_auto_encoder(committed):
     assert (committed["probe_above_plain"], committed["probe_sparse_runs"]) == (14, 14)
     assert committed["probe_plain_sentence"].startswith("Every one of the 14 runs with a sparsity mechanism at work")
+    assert "than the plain auto-encoder, by 0.57 to 11.98 points" in committed["probe_plain_sentence"]
 
 
-def test_at_equal_l0_kl_probe_beats_l1_at_both_topk_at_2_of_5(committed):
-    assert (committed["kl_probe_wins"], committed["kl_probe_comparable"]) == (2, 2)
-    assert (committed["topk_probe_wins"], committed["topk_probe_comparable"]) == (2, 5)
-    assert "KL's probe beats L1's at both comparable points" in committed["probe_equal_l0_sentence"]
-    assert "TopK's probe beats L1's at 2 of the 5 comparable points" in committed["probe_equal_l0_sentence"]
+def test_at_equal_l0_kl_probe_beats_l1_at_both_topk_at_1_of_5_and_level_at_1(committed):
+    assert (committed["kl_probe_wins"], committed["kl_probe_level"], committed["kl_probe_comparable"]) == (2, 0, 2)
+    assert (committed["topk_probe_wins"], committed["topk_probe_level"],
+            committed["topk_probe_comparable"]) == (1, 1, 5)
+    assert "KL's probe beats L1's at both comparable points (" in committed["probe_equal_l0_sentence"]
+    assert ("TopK's probe beats L1's at 1 of the 5 comparable points and is level with it at 1 (+2.00 points at "
+            "k = 10, +0.02 points at k = 20," in committed["probe_equal_l0_sentence"])
 
 
 def test_dead_units_l1_47_to_84_percent_topk_falls_with_k_kl_none(committed):
@@ -113,7 +137,7 @@ def test_mechanisms_differ_in_training_time_less_than_their_runs_do(committed):
 def test_advice_and_lesson_state_the_committed_verdicts(committed):
     assert committed["advice_topk_sentence"] == (
         "At full size it reconstructed better than L1 at 4 of the 5 comparable points, but left 69% to 92% of its "
-        "units dead, and its probe beat L1's at 2 of the 5 comparable points.")
+        "units dead, and its probe beat L1's by more than 0.5 points at 1 of the 5 comparable points (level at 1).")
     assert "falling at every step of λ" in committed["advice_l1_sentence"]
     assert committed["advice_kl_sentence"].startswith(
         "At full size its codes were the most linearly readable of the 15 runs (0.9639 at ρ = 0.01) and no unit died")
@@ -121,6 +145,18 @@ def test_advice_and_lesson_state_the_committed_verdicts(committed):
     assert committed["lesson_frontier_sentence"] == (
         "At equal L0 in the full-size runs, TopK reconstructs better than L1 at 4 of the 5 comparable points and "
         "KL worse at both comparable points; the most linearly readable codes are KL's.")
+
+
+def test_training_time_follows_the_width_at_full_size():
+    cost = training_cost(committed_runs(), committed_pitfall("sae_l1_weights"), committed_pitfall("sae_bottleneck"))
+    assert cost["cost_follows_width"] and cost["cost_ratio"] > 20
+    assert cost["cost_width_sentence"] == (
+        "The two pitfall runs, both trained on cpu (2 cores), show the width at work: for the same 20,000 steps the "
+        "1,024-unit weight-penalty run took 360 s and the 32-unit bottleneck 13 s, 27 times less for 32 times fewer "
+        "units.")
+    assert cost["lesson_cost_sentence"] == (
+        "The cost of training follows the width of the layer: at full size the 32-unit bottleneck trained its "
+        "20,000 steps in 13 s, every 1,024-unit run, whatever its mechanism, in 360 to 766 s.")
 
 
 def test_full_runs_had_far_to_go_at_step_300():
@@ -216,7 +252,7 @@ def test_most_used_units_at_full_size():
 def run(name, value, l0, mse, acc, dead=0, seconds=10.0, units=100):
     strength = {"sae_l1": "lam", "sae_kl": "rho", "sae_topk": "k"}[name]
     rates = [0.0] * dead + [0.5] * (units - dead)
-    return {"strength_name": strength, strength: value, "units": units, "l0_test": l0,
+    return {"strength_name": strength, strength: value, "units": units, "l0_test": l0, "avr_test": l0,
             "reconstruction_mse_test": mse, "test_accuracy": acc, "dead_units": dead, "firing_rates_test": rates,
             "train_seconds": seconds, "steps": 1000,
             "curve": {"step": [100, 200, 1000], "reconstruction": [4.0, 2.0, 1.0]}}
@@ -297,11 +333,18 @@ def test_l1_range_every_step_or_not():
 
 def test_kl_code_many_or_not_and_where_its_fewest_are():
     base = findings(grid())
-    assert "its fewest are at the smallest target rate, ρ = 0.01" in base["kl_floor_sentence"]
-    assert base["kl_many_sentence"].startswith("At full size, at every ρ KL's code has more units")
+    assert "the fewest are at the smallest target rate, ρ = 0.01" in base["kl_floor_sentence"]
+    assert base["kl_many_sentence"].startswith("At full size, at every ρ of the grid KL's code has more units")
+    assert base["kl_lesson_sentence"] == (
+        "On sigmoids it pulls the mean activation towards ρ, but its code keeps more than a fraction ρ of the layer "
+        "active: at full size, at ρ = 0.05, 40% of the layer was active on a typical digit, and even its sparsest "
+        "run (ρ = 0.01) had 20%.")
     sparse = findings(changed(grid(), "sae_kl", 1, l0_test=3))
-    assert "its fewest are at ρ = 0.05" in sparse["kl_floor_sentence"]
+    assert "the fewest are at ρ = 0.05" in sparse["kl_floor_sentence"]
     assert "not every ρ of the grid has more" in sparse["kl_many_sentence"]
+    assert sparse["kl_lesson_sentence"] == ("On sigmoids it pulls the mean activation towards ρ; at full size, at "
+                                            "ρ = 0.05, 3% of the layer was active on a typical digit, the fewest "
+                                            "of the grid.")
 
 
 def test_probe_sentences_in_each_case():
@@ -310,10 +353,15 @@ def test_probe_sentences_in_each_case():
     assert base["probe_plain_sentence"].startswith("Every one of the 8 runs with a sparsity mechanism")
     assert base["kl_probe_rises_as_rho_falls"] and "the sparser its code" in base["kl_probe_trend_sentence"]
     denser = findings(changed(grid(), "sae_kl", 2, l0_test=95))  # ρ = 0.01 denser than ρ = 0.05
-    assert denser["kl_probe_trend_sentence"].endswith("from 0.9000 to 0.9200.")
+    assert denser["kl_probe_trend_sentence"].endswith("from 0.9000 at ρ = 0.2 to 0.9200 at ρ = 0.01.")
+    assert "add no more than" not in denser["kl_probe_trend_sentence"]
+    small_steps = findings(changed(grid(), "sae_kl", 1, test_accuracy=0.903))
+    assert small_steps["kl_probe_trend_sentence"].endswith("though 1 of the 2 steps adds no more than 0.5 points.")
     worse = findings(changed(grid(), "sae_topk", 2, test_accuracy=0.70))
-    assert worse["probe_plain_sentence"] == ("7 of the 8 runs with a sparsity mechanism at work have a more "
-                                             "linearly readable code than the plain auto-encoder.")
+    assert worse["probe_plain_sentence"] == ("7 of the 8 runs with a sparsity mechanism at work have a code more "
+                                             "linearly readable than the plain auto-encoder's by more than 0.5 "
+                                             "points.")
+    assert "by 1.00 to 12.00 points" in base["probe_plain_sentence"]
     l1_best = findings(changed(grid(), "sae_l1", 1, test_accuracy=0.99))
     assert l1_best["probe_ranked_sentence"].startswith("At full size L1's codes are the most linearly readable")
     assert "its codes were less linearly readable than L1's best" in l1_best["advice_kl_sentence"]
@@ -534,3 +582,92 @@ def test_pitfalls_refuse_bad_runs():
         bottleneck(grid(), {k: v for k, v in single("none", 1.0, 0.1, 0.5).items() if k != "firing_rates_test"})
     with pytest.raises(ValueError, match="must have penalty 'none'"):
         bottleneck(grid(), single("l1", 1.0, 0.1, 0.5))
+
+
+# --- the probe's level band, the threshold, the cost of width, the small runs against the full ones ---
+
+def test_probe_differences_within_half_a_point_count_as_level():
+    # the tiny L1 line reads 0.85 at L0 10 and, log-interpolated, 0.828 at L0 20 and 0.807 at L0 40
+    base = findings(grid())
+    assert (base["topk_probe_wins"], base["topk_probe_level"]) == (0, 2)
+    assert ("TopK's probe beats L1's at none of the 3 comparable points and is level with it at 2 (−1.00 points at "
+            "k = 10, +0.19 points at k = 20, +0.32 points at k = 40)") in base["probe_equal_l0_sentence"]
+    assert "a difference of 0.5 points or less counts as level" in base["probe_equal_l0_sentence"]
+    assert base["advice_topk_sentence"].endswith("its probe beat L1's by more than 0.5 points at none of the 3 "
+                                                 "comparable points (level at 2).")
+    ahead = findings(changed(grid(), "sae_topk", 1, test_accuracy=0.84))
+    assert (ahead["topk_probe_wins"], ahead["topk_probe_level"]) == (1, 1)
+    assert "TopK's probe beats L1's at 1 of the 3 comparable points and is level with it at 1" \
+        in ahead["probe_equal_l0_sentence"]
+    apart = findings(changed(changed(grid(), "sae_topk", 1, test_accuracy=0.84), "sae_topk", 2, test_accuracy=0.82))
+    assert (apart["topk_probe_wins"], apart["topk_probe_level"]) == (2, 0)
+    assert "TopK's probe beats L1's at 2 of the 3 comparable points (" in apart["probe_equal_l0_sentence"]
+    assert apart["advice_topk_sentence"].endswith("at 2 of the 3 comparable points.")
+    near_plain = findings(changed(grid(), "sae_topk", 2, test_accuracy=0.803))
+    assert near_plain["probe_above_plain"] == 7 and near_plain["probe_plain_sentence"].startswith("7 of the 8 runs")
+
+
+def test_bottleneck_probe_within_half_a_point_is_not_more_readable():
+    # at L0 30 the tiny lines read 0.8155 (L1, between λ = 0.1 and 0), 0.818 (TopK) and 0.914 (KL)
+    close = bottleneck(grid(), single("none", 30.0, 0.5, 0.812, units=32, rates=[0.95] * 32))
+    assert (close["bottleneck_better"], close["bottleneck_readable"], close["bottleneck_lines"]) == (3, 2, 3)
+    assert "(+0.35 points)" in close["bottleneck_equal_sentence"]
+    assert close["bottleneck_equal_sentence"].endswith("all 3 sparse lines reconstruct better than the narrow dense "
+                                                       "code and 2 of the 3 are more linearly readable.")
+
+
+def test_threshold_sentence_rounds_down():
+    runs = changed(grid(), "sae_l1", 0, avr_test=50 / 0.9567)
+    out = findings(runs)
+    assert out["threshold_sentence"] == ("In each full-size L1 or TopK run, at least 95.6% of the non-zero "
+                                         "activations exceed the threshold.")
+    assert findings(grid())["threshold_sentence"].startswith("In each full-size L1 or TopK run, at least 100% ")
+    with pytest.raises(ValueError, match="lacks \\['avr_test'\\]"):
+        findings(grid() | {"sae_l1": [{k: v for k, v in r.items() if k != "avr_test"} for r in grid()["sae_l1"]]})
+
+
+def timed(penalty, seconds, units, steps=1000, device="cpu"):
+    return dict(single(penalty, 10.0, 0.01, 0.9, units=units), train_seconds=seconds, steps=steps, device=device)
+
+
+def test_training_cost_follows_width_or_not():
+    follows = training_cost(grid(), timed("l1_weights", 9.0, 100), timed("none", 1.0, 32))
+    assert follows["cost_follows_width"]
+    assert follows["cost_width_sentence"] == (
+        "The two pitfall runs, both trained on cpu, show the width at work: for the same 1,000 steps the 100-unit "
+        "weight-penalty run took 9 s and the 32-unit bottleneck 1 s, 9 times less for 3 times fewer units.")
+    assert follows["lesson_cost_sentence"].endswith("every 100-unit run, whatever its mechanism, in 9 to 10 s.")
+    flat = training_cost(grid(), timed("l1_weights", 9.0, 100, device="gpu"), timed("none", 8.0, 32))
+    assert not flat["cost_follows_width"]
+    assert flat["cost_width_sentence"].startswith("The two pitfall runs show the width at work")
+    assert flat["cost_width_sentence"].endswith("here the narrower layer was not much faster (1.1 times).")
+    assert flat["lesson_cost_sentence"].startswith("At full size the width of the layer did not clearly set the cost")
+    with pytest.raises(ValueError, match="same number of steps"):
+        training_cost(grid(), timed("l1_weights", 9.0, 100, steps=500), timed("none", 1.0, 32))
+    with pytest.raises(ValueError, match="needs 'train_seconds' and 'steps'"):
+        training_cost(grid(), single("l1_weights", 1.0, 0.1, 0.5), timed("none", 1.0, 32))
+
+
+def test_demo_versus_full_far_close_or_nothing_to_compare():
+    # the tiny full-size errors: L1 λ = 1: 0.1, KL ρ = 0.01: 0.05, TopK k = 10: 0.02
+    far = demo_versus_full({"l1": (1.0, 0.2), "kl": (0.01, 0.06), "topk": (10, 0.021)}, grid(), 64, 300)
+    assert far["demo_full_sentence"] == (
+        "In these small runs (64 units, 300 steps) the reconstruction error per pixel is 2.00e-01 for L1 at λ = 1, "
+        "6.00e-02 for KL at ρ = 0.01 and 2.10e-02 for TopK at k = 10; the full-size runs at the same settings reach "
+        "1.00e-01, 5.00e-02 and 2.00e-02 after 1,000 steps. The small runs show what each knob does, not how well a "
+        "mechanism ends up reconstructing: the furthest from its full-size error is L1's, at 2.0 times it.")
+    close = demo_versus_full({"l1": (1.0, 0.105)}, grid(), 64, 300)
+    assert close["demo_full_sentence"].endswith("Here the small runs are already within 10% of the full-size errors.")
+    assert "for L1 at λ = 1" in demo_versus_full({"l1": (1.0, 0.2), "kl": (0.5, 0.1)}, grid(), 64, 300)[
+        "demo_full_sentence"]  # a strength with no full-size run is left out
+    assert demo_versus_full({"kl": (0.5, 0.1)}, grid(), 64, 300)["demo_full_sentence"].startswith("No full-size run")
+    with pytest.raises(ValueError, match="unknown sparsity"):
+        demo_versus_full({"l2": (1.0, 0.1)}, grid(), 64, 300)
+    with pytest.raises(ValueError, match="must be \\(strength, MSE per pixel\\)"):
+        demo_versus_full({"l1": 0.1}, grid(), 64, 300)
+    with pytest.raises(TypeError, match="must be a number"):
+        demo_versus_full({"l1": (1.0, "small")}, grid(), 64, 300)
+
+
+def test_demo_weight_penalty_writes_small_shares_with_a_decimal():
+    assert "against 1.5% without it" in demo_weight_penalty(0.015, 0.57, 153.0, 161.0)["weights_sentence"]

@@ -3,7 +3,9 @@
 :func:`findings` reads the committed full-size runs (``results/sae_l1.json``,
 ``sae_kl.json``, ``sae_topk.json``); :func:`weight_penalty` and :func:`bottleneck` add the
 pitfalls' single runs (``sae_l1_weights.json``, ``sae_bottleneck.json``), :func:`kl_weak_code`
-and :func:`atom_rates` read more of the grids: every conclusion of the chapter comes from them.
+and :func:`atom_rates` read more of the grids, :func:`training_cost` their recorded training times:
+every conclusion of the chapter comes from them. Probe accuracies within :data:`PROBE_LEVEL`
+of each other count as level.
 The ``demo_*`` functions describe the chapter's small live runs, in sentences about those
 runs only. Every sentence whose truth depends on a comparison is written here, whole.
 """
@@ -18,11 +20,14 @@ MECHANISMS = {"sae_l1": "L1", "sae_kl": "KL", "sae_topk": "TopK"}  #: Experiment
 STRENGTHS = {"sae_l1": "lam", "sae_kl": "rho", "sae_topk": "k"}
 SYMBOLS = {"lam": "λ", "rho": "ρ", "k": "k"}  #: A strength's name -> its symbol.
 SPARSITY_NAMES = {"l1": "L1", "kl": "KL", "topk": "TopK"}  #: ``sparse_autoencoder``'s sparsity -> its name.
-RUN_FIELDS = ("strength_name", "units", "l0_test", "reconstruction_mse_test", "test_accuracy", "dead_units",
-              "firing_rates_test", "train_seconds", "curve")
+RUN_FIELDS = ("strength_name", "units", "l0_test", "avr_test", "reconstruction_mse_test", "test_accuracy",
+              "dead_units", "firing_rates_test", "train_seconds", "curve")
 MIDDLE = {"sae_l1": 0.1, "sae_kl": 0.05, "sae_topk": 40}  #: The run of each mechanism whose firing rates are drawn.
 KL_DETAIL_RHO = 0.05  #: The target rate the source quotes; the page looks at its code in detail.
 KL_CLOSE_FACTOR = 1.5  #: A mean activation within this factor of ρ is "close to" it.
+#: Probe accuracies closer than this (a fraction) count as level: with 10,000 test digits an accuracy
+#: near 0.9 has a sampling error of about 0.3 points, and one seed says nothing finer.
+PROBE_LEVEL = 0.005
 
 
 # --- how numbers are written -----------------------------------------------------------------
@@ -162,6 +167,7 @@ def findings(runs_by_experiment) -> dict:
         "probe_train_examples": int(first.get("probe_train_examples", 0)),
         "n_runs": sum(len(r) for r in runs.values()),
     }
+    out.update(_threshold(runs))
     out.update(_frontier(runs))
     out.update(_l1_range(runs["sae_l1"]))
     out.update(_kl_code(runs["sae_kl"]))
@@ -179,6 +185,11 @@ def _relative(own: float, other: float) -> str:
     if ratio >= 2:
         return f"{ratio:.1f} times as high"
     return f"{abs(ratio - 1):.0%} {'lower' if ratio < 1 else 'higher'}"
+
+
+def _level() -> str:
+    """:data:`PROBE_LEVEL` in words: ``0.5 points``."""
+    return f"{100 * PROBE_LEVEL:g} points"
 
 
 def _points(difference: float) -> str:
@@ -224,6 +235,16 @@ def _frontier(runs: dict) -> dict:
     return out
 
 
+def _threshold(runs: dict) -> dict:
+    """How many of the L1 and TopK codes' non-zero activations the threshold counts as active."""
+    shares = [run["l0_test"] / run["avr_test"] if run["avr_test"] > 0 else 1.0
+              for name in ("sae_l1", "sae_topk") for run in runs[name]]
+    least = math.floor(1000 * min(shares)) / 10  # rounded down: "at least" stays true
+    sentence = (f"In each full-size L1 or TopK run, at least {least:g}% of the non-zero activations exceed the "
+                "threshold.")
+    return {"threshold_share_min": min(shares), "threshold_sentence": sentence}
+
+
 def _l1_range(l1: list[dict]) -> dict:
     """How far L1's one knob moves L0."""
     l0 = [run["l0_test"] for run in l1]
@@ -245,13 +266,13 @@ def _kl_code(kl: list[dict]) -> dict:
     smallest_rho = kl[0]  # sorted by rho
     ratios = [run["l0_test"] / (run["rho"] * units) for run in kl]
     where = "at the smallest target rate" if lowest is smallest_rho else f"at {_strength(lowest)}"
-    floor = (f"KL never gets below {_units(lowest['l0_test'])} active units per digit "
-             f"({_pct(lowest['l0_test'] / units)} of the layer); its fewest are {where}, {_strength(lowest)}.")
+    floor = (f"No KL run of the grid has fewer than {_units(lowest['l0_test'])} active units per digit "
+             f"({_pct(lowest['l0_test'] / units)} of the layer); the fewest are {where}, {_strength(lowest)}.")
     detail = _by_strength(kl, KL_DETAIL_RHO, "the KL runs")
     expected = KL_DETAIL_RHO * units
     if min(ratios) > 1:
-        many = (f"At full size, at every ρ KL's code has more units above the threshold than a code with a "
-                f"fraction ρ of its units on would have, at least {min(ratios):.1f} times as many: at "
+        many = (f"At full size, at every ρ of the grid KL's code has more units above the threshold than a code "
+                f"with a fraction ρ of its units on would have, at least {min(ratios):.1f} times as many: at "
                 f"ρ = {KL_DETAIL_RHO:g}, "
                 f"{_units(detail['l0_test'])} units per digit ({_pct(detail['l0_test'] / units)} of the layer) "
                 f"against {_units(expected)} for a code with {_pct(KL_DETAIL_RHO)} of its units on.")
@@ -260,10 +281,24 @@ def _kl_code(kl: list[dict]) -> dict:
                 f"digit above the threshold ({_pct(detail['l0_test'] / units)} of the layer), against the "
                 f"{_units(expected)} of a "
                 f"code with a fraction ρ of its units on; not every ρ of the grid has more.")
+    threshold = kl[0].get("active_threshold")
+    above = f"above {threshold:g}" if threshold is not None else "active"
+    at_detail = (f"at ρ = {KL_DETAIL_RHO:g}, {_pct(detail['l0_test'] / units)} of the layer was {above} on a "
+                 "typical digit")
+    if lowest is detail:
+        at_detail += ", the fewest of the grid"
+    else:
+        at_detail += f", and {'even ' if min(ratios) > 1 else ''}its sparsest run ({_strength(lowest)}) had " \
+                     f"{_pct(lowest['l0_test'] / units)}"
+    if min(ratios) > 1:
+        lesson = (f"On sigmoids it pulls the mean activation towards ρ, but its code keeps more than a fraction ρ "
+                  f"of the layer active: at full size, {at_detail}.")
+    else:
+        lesson = f"On sigmoids it pulls the mean activation towards ρ; at full size, {at_detail}."
     return {"kl_min_l0": lowest["l0_test"], "kl_min_l0_pct": 100 * lowest["l0_test"] / units,
             "kl_min_l0_at_smallest_rho": lowest is smallest_rho, "kl_min_ratio": min(ratios),
             "kl_detail_l0": detail["l0_test"], "kl_detail_expected": expected,
-            "kl_floor_sentence": floor, "kl_many_sentence": many}
+            "kl_floor_sentence": floor, "kl_many_sentence": many, "kl_lesson_sentence": lesson}
 
 
 def _best(runs: list[dict]) -> dict:
@@ -284,46 +319,55 @@ def _probe(runs: dict) -> dict:
                       for n in others])
               + f"; the plain auto-encoder's code (L1 at λ = 0) gives {plain['test_accuracy']:.4f}.")
     sparse = [run for run in everyone if run is not plain]
-    above = sum(run["test_accuracy"] > plain["test_accuracy"] for run in sparse)
+    margins = [run["test_accuracy"] - plain["test_accuracy"] for run in sparse]
+    above = sum(margin > PROBE_LEVEL for margin in margins)
     if above == len(sparse):
         versus_plain = (f"Every one of the {len(sparse)} runs with a sparsity mechanism at work has a more "
-                        "linearly readable code than the plain auto-encoder, whichever the mechanism and its "
-                        "strength.")
+                        f"linearly readable code than the plain auto-encoder, by {100 * min(margins):.2f} to "
+                        f"{100 * max(margins):.2f} points, whichever the mechanism and its strength.")
     elif above == 0:
         versus_plain = (f"None of the {len(sparse)} runs with a sparsity mechanism at work beats the plain "
-                        "auto-encoder's probe accuracy.")
+                        f"auto-encoder's probe accuracy by more than {_level()}.")
     else:
-        versus_plain = (f"{above} of the {len(sparse)} runs with a sparsity mechanism at work have a more "
-                        "linearly readable code than the plain auto-encoder.")
+        versus_plain = (f"{above} of the {len(sparse)} runs with a sparsity mechanism at work have a code more "
+                        f"linearly readable than the plain auto-encoder's by more than {_level()}.")
     equal = []
     counts = {}
     for name in ("sae_kl", "sae_topk"):
         pairs = at_equal_l0(runs[name], runs["sae_l1"], "test_accuracy")
-        wins = sum(run["test_accuracy"] > ref for run, ref in pairs)
-        counts[name] = (wins, len(pairs))
+        wins = sum(run["test_accuracy"] - ref > PROBE_LEVEL for run, ref in pairs)
+        level = sum(abs(run["test_accuracy"] - ref) <= PROBE_LEVEL for run, ref in pairs)
+        counts[name] = (wins, level, len(pairs))
         if pairs:
             detail = ", ".join(f"{_points(run['test_accuracy'] - ref)} points at {_strength(run)}"
                                for run, ref in pairs)
-            equal.append(f"{MECHANISMS[name]}'s probe beats L1's {_count(wins, len(pairs), 'comparable point')} "
-                         f"({detail})")
-    equal_sentence = ("At equal L0 (L1's accuracy read off its line), " + "; ".join(equal) + "."
+            equal.append(f"{MECHANISMS[name]}'s probe beats L1's {_count(wins, len(pairs), 'comparable point')}"
+                         + (f" and is level with it at {level}" if level else "") + f" ({detail})")
+    equal_sentence = (f"At equal L0 (L1's accuracy read off its line; a difference of {_level()} or less counts "
+                      "as level), " + "; ".join(equal) + "."
                       if equal else "No run falls within L1's range of L0 to compare probes at equal L0.")
     by_falling_rho = sorted(runs["sae_kl"], key=lambda run: -run["rho"])
     kl_acc = [run["test_accuracy"] for run in by_falling_rho]
     kl_direction = _direction(kl_acc)
     if kl_direction == "rises":
         sparser = _direction([run["l0_test"] for run in by_falling_rho]) == "falls"
+        small = sum(step <= PROBE_LEVEL for step in np.diff(kl_acc))
         kl_trend = ("KL's probe accuracy rises at every step as ρ falls, from "
-                    f"{kl_acc[0]:.4f} to {kl_acc[-1]:.4f}"
-                    + (", while its L0 falls: the sparser its code, the more readable." if sparser else "."))
+                    f"{kl_acc[0]:.4f} at {_strength(by_falling_rho[0])} to {kl_acc[-1]:.4f} at "
+                    f"{_strength(by_falling_rho[-1])}"
+                    + (", while its L0 falls: the sparser its code, the more readable" if sparser else "")
+                    + (f", though {small} of the {len(kl_acc) - 1} steps add{'s' if small == 1 else ''} no more "
+                       f"than {_level()}" if small else "") + ".")
     else:
         kl_trend = (f"KL's probe accuracy goes from {kl_acc[0]:.4f} at the largest ρ to {kl_acc[-1]:.4f} at the "
                     "smallest, not rising at every step.")
     return {"best_probe_mechanism": MECHANISMS[top], "best_probe": best[top]["test_accuracy"],
             "best_probe_strength": _strength(best[top]), "plain_probe": plain["test_accuracy"],
             "probe_above_plain": above, "probe_sparse_runs": len(sparse),
-            "kl_probe_wins": counts["sae_kl"][0], "kl_probe_comparable": counts["sae_kl"][1],
-            "topk_probe_wins": counts["sae_topk"][0], "topk_probe_comparable": counts["sae_topk"][1],
+            "kl_probe_wins": counts["sae_kl"][0], "kl_probe_level": counts["sae_kl"][1],
+            "kl_probe_comparable": counts["sae_kl"][2],
+            "topk_probe_wins": counts["sae_topk"][0], "topk_probe_level": counts["sae_topk"][1],
+            "topk_probe_comparable": counts["sae_topk"][2],
             "kl_probe_rises_as_rho_falls": kl_direction == "rises",
             "probe_ranked_sentence": ranked, "probe_plain_sentence": versus_plain,
             "probe_equal_l0_sentence": equal_sentence, "kl_probe_trend_sentence": kl_trend}
@@ -413,7 +457,9 @@ def _advice(out: dict, runs: dict) -> dict:
     topk = (f"At full size it reconstructed better than L1 "
             f"{_count(out['topk_wins'], out['topk_comparable'], 'comparable point')}, "
             f"but left {out['topk_dead_min_pct']:.0f}% to {out['topk_dead_max_pct']:.0f}% of its units dead, and its "
-            f"probe beat L1's {_count(out['topk_probe_wins'], out['topk_probe_comparable'], 'comparable point')}.")
+            f"probe beat L1's by more than {_level()} "
+            f"{_count(out['topk_probe_wins'], out['topk_probe_comparable'], 'comparable point')}"
+            + (f" (level at {out['topk_probe_level']})" if out["topk_probe_level"] else "") + ".")
     falling = ", falling at every step of λ," if out["l1_l0_falls_every_step"] else ""
     l1 = (f"At full size its L0 went from {_units(out['l1_l0_max'])} active units per digit down to "
           f"{_units(out['l1_l0_min'])}{falling} with {out['l1_dead_min_pct']:.0f}% to {out['l1_dead_max_pct']:.0f}% "
@@ -511,12 +557,12 @@ def demo_weight_penalty(plain_small: float, penalised_small: float, plain_l0: fl
                                                                       (penalised_small, "penalised_small")))
     plain_l0, penalised_l0 = _check_number(plain_l0, "plain_l0"), _check_number(penalised_l0, "penalised_l0")
     if penalised_small > plain_small:
-        weights = (f"In this small run the weight penalty does what it says: {_pct(penalised_small)} of the encoder's "
-                   f"weights end below 0.001 in magnitude, against {_pct(plain_small)} without it.")
+        weights = (f"In this small run the weight penalty does what it says: {_share(penalised_small)} of the "
+                   f"encoder's weights end below 0.001 in magnitude, against {_share(plain_small)} without it.")
     else:
         weights = (f"In this small run the weight penalty did not even make more weights small: "
-                   f"{_pct(penalised_small)} of the encoder's weights are below 0.001, against {_pct(plain_small)} "
-                   "without it.")
+                   f"{_share(penalised_small)} of the encoder's weights are below 0.001, against "
+                   f"{_share(plain_small)} without it.")
     if penalised_l0 >= 0.8 * plain_l0:
         if penalised_l0 == plain_l0:
             code = (f"The code does not follow: {_units(penalised_l0)} units are active per digit, as many as the "
@@ -806,14 +852,16 @@ def bottleneck(runs_by_experiment, bottleneck_run) -> dict:
                          f"accuracy of {r['probe']:.4f} ({_points(r['probe'] - narrow['test_accuracy'])} points)"
                          for r in reached)
         better = sum(r["mse"] < narrow["reconstruction_mse_test"] for r in reached)
-        readable = sum(r["probe"] > narrow["test_accuracy"] for r in reached)
+        readable = sum(r["probe"] - narrow["test_accuracy"] > PROBE_LEVEL for r in reached)
         n = len(reached)
         if better == n and readable == n:
             verdict = ("At the same number of active units per digit, the wide sparse codes reconstruct better and "
                        "are more linearly readable than the narrow dense one.")
         else:
-            verdict = (f"At the same number of active units per digit, {better} of the {n} sparse lines reconstruct "
-                       f"better than the narrow dense code and {readable} of the {n} are more linearly readable.")
+            def of_n(k):
+                return f"all {n}" if k == n else f"{k} of the {n}"
+            verdict = (f"At the same number of active units per digit, {of_n(better)} sparse lines reconstruct "
+                       f"better than the narrow dense code and {of_n(readable)} are more linearly readable.")
         equal = (f"Read at the bottleneck's L0 of {_units(l0)}: {read}."
                  + (f" {_and(missed)}." if missed else "") + f" {verdict}")
     else:
@@ -893,3 +941,90 @@ def atom_rates(runs_by_experiment, top: int = 10) -> dict:
     parts[0] = parts[0].replace(" with ", " of the test digits with ", 1)
     sentence = f"In the full-size runs, the {top} most used units are active on " + _and(parts) + "."
     return {"atom_rate_spans": spans, "atom_rates_sentence": sentence}
+
+
+def training_cost(runs_by_experiment, weights_run, bottleneck_run) -> dict:
+    """Training time against the width of the layer, from the full-size runs' recorded seconds.
+
+    The two pitfall runs were trained in one session on one recorded device, so their times compare
+    widths; the grids' runs give the range of the wide layer's times over every mechanism.
+    """
+    runs = _check_experiments(runs_by_experiment)
+    weights = _check_single(weights_run, "sae_l1_weights")
+    narrow = _check_single(bottleneck_run, "sae_bottleneck")
+    for name, run in (("sae_l1_weights", weights), ("sae_bottleneck", narrow)):
+        if "train_seconds" not in run or "steps" not in run:
+            raise ValueError(f"the {name} run needs 'train_seconds' and 'steps'; "
+                             f"pass load_results(results_path({name!r}))['runs'][0]")
+    wide = [run for r in runs.values() for run in r] + [weights]
+    steps = {int(run["steps"]) for run in wide + [narrow]}
+    if len(steps) != 1:
+        raise ValueError("the runs must all train the same number of steps to compare their times, "
+                         f"got {sorted(steps)}")
+    steps = steps.pop()
+    units, narrow_units = int(weights["units"]), int(narrow["units"])
+    t_weights, t_narrow = float(weights["train_seconds"]), float(narrow["train_seconds"])
+    t_wide = [float(run["train_seconds"]) for run in wide]
+    devices = {weights.get("device"), narrow.get("device")}
+    where = (f", both trained on {devices.pop()}," if len(devices) == 1 and None not in devices else "")
+    ratio = t_weights / t_narrow if t_narrow > 0 else float("inf")
+    head = (f"The two pitfall runs{where} show the width at work: for the same {steps:,} steps the "
+            f"{units:,}-unit weight-penalty run took {t_weights:,.0f} s and the {narrow_units}-unit bottleneck "
+            f"{t_narrow:,.0f} s")
+    if ratio >= 2:
+        sentence = f"{head}, {ratio:.0f} times less for {units / narrow_units:.0f} times fewer units."
+    else:
+        sentence = f"{head}: here the narrower layer was not much faster ({ratio:.1f} times)."
+    follows = 2 * t_narrow <= min(t_wide)
+    span = f"{min(t_wide):,.0f} to {max(t_wide):,.0f} s"
+    if follows:
+        lesson = (f"The cost of training follows the width of the layer: at full size the {narrow_units}-unit "
+                  f"bottleneck trained its {steps:,} steps in {t_narrow:,.0f} s, every {units:,}-unit run, whatever "
+                  f"its mechanism, in {span}.")
+    else:
+        lesson = (f"At full size the width of the layer did not clearly set the cost of training: the "
+                  f"{narrow_units}-unit bottleneck took {t_narrow:,.0f} s, the {units:,}-unit runs {span}.")
+    return {"cost_narrow_seconds": t_narrow, "cost_weights_seconds": t_weights, "cost_ratio": ratio,
+            "cost_follows_width": follows, "cost_width_sentence": sentence, "lesson_cost_sentence": lesson}
+
+
+def demo_versus_full(small_mse: dict, runs_by_experiment, units: int, steps: int) -> dict:
+    """The small runs' reconstruction errors against the full-size runs' at the same settings.
+
+    ``small_mse`` maps a sparsity (``"l1"``, ``"kl"``, ``"topk"``) to ``(strength, MSE per pixel)``
+    of one small run; a strength no full-size run has is left out of the comparison.
+    """
+    runs = _check_experiments(runs_by_experiment)
+    units, steps = int(_check_number(units, "units", 1)), int(_check_number(steps, "steps", 1))
+    experiments = {"l1": "sae_l1", "kl": "sae_kl", "topk": "sae_topk"}
+    if not isinstance(small_mse, dict) or not small_mse:
+        raise ValueError("small_mse must map a sparsity ('l1', 'kl', 'topk') to (strength, MSE per pixel)")
+    rows = []
+    for sparsity, pair in small_mse.items():
+        if sparsity not in experiments:
+            raise ValueError(f"unknown sparsity {sparsity!r}; expected one of {list(experiments)}")
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise ValueError(f"small_mse[{sparsity!r}] must be (strength, MSE per pixel), got {pair!r}")
+        value, mse = pair
+        mse = _check_number(mse, f"the MSE of the small {sparsity} run")
+        name = experiments[sparsity]
+        matching = [run for run in runs[name] if math.isclose(run[STRENGTHS[name]], value, rel_tol=1e-9)]
+        if matching:
+            rows.append((MECHANISMS[name], _strength(matching[0]), mse, matching[0]["reconstruction_mse_test"]))
+    if not rows:
+        return {"demo_full_ratios": {}, "demo_full_sentence": "No full-size run shares the small runs' settings, "
+                                                              "so their errors have nothing to be compared with."}
+    full_steps = int(runs["sae_l1"][0].get("steps", 0))
+    small = _and([f"{mse:.2e} for {label} at {strength}" for label, strength, mse, _ in rows])
+    full = _and([f"{full_mse:.2e}" for _, _, _, full_mse in rows])
+    sentence = (f"In these small runs ({units:,} units, {steps:,} steps) the reconstruction error per pixel is "
+                f"{small}; the full-size runs at the same settings reach {full}"
+                + (f" after {full_steps:,} steps." if full_steps else "."))
+    ratios = {label: mse / full_mse for label, _, mse, full_mse in rows}
+    furthest = max(ratios, key=ratios.get)
+    if ratios[furthest] > 1.1:
+        sentence += (" The small runs show what each knob does, not how well a mechanism ends up reconstructing: "
+                     f"the furthest from its full-size error is {furthest}'s, at {ratios[furthest]:.1f} times it.")
+    else:
+        sentence += " Here the small runs are already within 10% of the full-size errors."
+    return {"demo_full_ratios": ratios, "demo_full_sentence": sentence}
