@@ -15,7 +15,8 @@ from typing import Mapping, Sequence
 import numpy as np
 
 TIE_SE = 3.0  #: Two Monte Carlo rates closer than this many standard errors of their difference are "the same".
-MEMORY_SE = 2.0  #: A memory whose seed mean is within this many standard errors of the best one is on the plateau.
+MEMORY_SE = 3.0  #: A memory whose seed mean is within this many standard errors of the best one is on the plateau.
+SEVERAL = 3.0  #: "Several times more": at least this ratio.
 CLOSE_FACTOR = 1.5  #: A number within this factor of a prediction is "close to" it.
 RULE_CLOSE = 0.25  #: The least-ghost d is "near" the Bloom-filter rule when within this relative distance.
 CODES = ("local", "sparse", "dense")  #: The three codes of the summary table, as the findings name them.
@@ -101,8 +102,9 @@ def counting(n_units) -> dict:
     clean = short == list(range(2, last + 1)) and over == list(range(last + 1, n_units + 1))
     if clean and last > n_units // 2:
         sentence = (f"The 2ᵈ shortcut falls short of the true count for every d from 2 to {last} (with "
-                    f"N = {n_units}), far beyond any sparse code; only when more than {last} of the "
-                    f"{n_units} units are on, and few patterns remain, does it overstate.")
+                    f"N = {n_units}), far beyond any sparse code; it overstates only when more than "
+                    f"{last} of the {n_units} units are on, where the true count, symmetric about "
+                    f"N/2, has fallen back while 2ᵈ keeps growing.")
     elif clean:
         sentence = (f"The 2ᵈ shortcut falls short of the true count for every d from 2 to {last} (with "
                     f"N = {n_units}) and overstates it from d = {last + 1} on.")
@@ -157,13 +159,15 @@ def ghost_optimum(n_units, n_superposed, rates: Mapping, sparse_d, dense_d) -> d
     dense, sparse = rates[dense_d], rates[sparse_d]
     if near:
         sentence = (f"For d ≥ 2 the ghost rate is smallest near d ≈ (N/k) ln 2, the same optimum as a Bloom "
-                    f"filter's number of hash functions: here at d = {least}, where (N/k) ln 2 = {rule:.1f}.")
+                    f"filter's number of hash functions: with k = {n_superposed} items it is smallest at "
+                    f"d = {least}, where (N/k) ln 2 = {rule:.1f}.")
     else:
-        sentence = (f"For d ≥ 2 the ghost rate is smallest at d = {least} here, away from the Bloom filter's "
-                    f"optimum (N/k) ln 2 = {rule:.1f}, a rule for large codes.")
-    where = "rarest near d ≈ (N/k) ln 2" if near else f"rarest at d = {least} (not near (N/k) ln 2 here)"
+        sentence = (f"For d ≥ 2 and k = {n_superposed} items the ghost rate is smallest at d = {least}, away "
+                    f"from the Bloom filter's optimum (N/k) ln 2 = {rule:.1f}, a rule for large codes.")
+    where = ("among codes with d ≥ 2 they are rarest near d ≈ (N/k) ln 2" if near else
+             f"among codes with d ≥ 2 they are rarest at d = {least} (not near (N/k) ln 2 here)")
     commoner = "far commoner" if dense > 100 * sparse else ("commoner" if dense > sparse else "no commoner")
-    bullet = (f"Superposed items create ghosts; they are {where} and {commoner} in a dense code "
+    bullet = (f"Superposed items create ghosts; {where}, {commoner} in a dense code "
               f"({_pct(dense, 1)} of unstored patterns with {n_superposed} items, against {sparse:.1e} for "
               f"d = {sparse_d}), while a local code never has them.")
     return {"least_ghosts_d": least, "bloom_d": rule, "least_near_rule": near,
@@ -219,11 +223,11 @@ def fault_tolerance(recall: Mapping, p_grid: Sequence[float], closest: Mapping, 
     local_fragile = all(below(lo, min(at("sparse", kind, p), at("dense", kind, p)))
                         for lo, kind, p in ((ls, "silence", p_silenced), (lf, "flip", p_flipped)))
     as_predicted = same(ls, predicted)
-    silenced, flipped = f"{_pct(p_silenced)} of units silenced", f"{_pct(p_flipped)} of flipped units"
+    silenced, flipped = f"{_pct(p_silenced)} of units silenced", f"{_pct(p_flipped)} of units flipped"
     prediction = (f"as the dotted line 1 − p + p/M predicts for M = {n_items} items" if as_predicted else
                   f"where the dotted line 1 − p + p/M predicts {predicted:.2f} for M = {n_items} items")
     local_numbers = (f"with {silenced} the local code recalls {ls:.2f} of its items, {prediction} (a silenced "
-                     f"item leaves no trace and the reader can only guess), and {flipped} drop it to {lf:.2f}, "
+                     f"item leaves no trace and the reader can only guess), and with {flipped} it recalls only {lf:.2f}, "
                      "because every stray unit that switches on points at another item")
     others = (f"The random sparse code recalls {ss:.2f} of its items at {_pct(p_silenced)} silenced and "
               f"{sf:.2f} at {_pct(p_flipped)} flipped, the random dense code {ds:.2f} and {df:.2f}.")
@@ -257,22 +261,34 @@ def fault_tolerance(recall: Mapping, p_grid: Sequence[float], closest: Mapping, 
 
     far = [c for c in names if closest[c] >= 3]  # can tell a pattern from its one-unit neighbours
     near = [c for c in names if closest[c] < 3]
-    separated = bool(far and near) and min(at(c, "flip", p_flipped) for c in far) > max(
-        at(c, "flip", p_flipped) for c in near)
+    separated = bool(far and near) and below(max(at(c, "flip", p_flipped) for c in near),
+                                             min(at(c, "flip", p_flipped) for c in far))
     label = {"local": "the local code", "sparse": "the random sparse code", "dense": "the random dense code",
              "structured": "the structured sparse code", "binary": "the binary code"}
     ordered = sorted(names, key=lambda c: -closest[c])
     listed = _and([f"{closest[ordered[0]]} units apart in {label[ordered[0]]}"]
                   + [f"{closest[c]} in {label[c]}" for c in ordered[1:]])
+    # the structured code leaves as many patterns unused as the random sparse one (it stores as many
+    # items, with the same d): what it lacks is room between its items
+    packed = ("; the structured sparse code leaves as many patterns unused as the random sparse code, but "
+              "packs its items next to each other" if "structured" in near and "sparse" in far else "")
     distance_sentence = (f"What protects a code is the distance between its stored patterns: its closest two "
-                         f"patterns are {listed}. Fault tolerance is bought with patterns left unused."
+                         f"patterns are {listed}. Fault tolerance is bought with patterns left unused between "
+                         f"the stored ones{packed}."
                          if separated else
                          f"The closest two stored patterns are {listed}; here that distance alone does not "
                          f"sort the codes by how many items they recall at {_pct(p_flipped)} flipped.")
     if separated and at_chance and local_fragile:
-        bullet = (f"Fault tolerance comes from distance between the stored patterns: {_and([label[c] for c in far])} "
-                  f"recover from damage, {_and([label[c] for c in near])} do not, and nothing recovers from "
-                  "p = 0.5 flips.")
+        def bound(codes_, words):  # "1.00" when they all read the same, else "at least 0.95"
+            values = [at(c, "flip", p_flipped) for c in codes_]
+            low_or_high = min(values) if words == "at least" else max(values)
+            return f"{values[0]:.2f}" if len({f"{v:.2f}" for v in values}) == 1 else f"{words} {low_or_high:.2f}"
+
+        bullet = (f"Fault tolerance comes from distance between the stored patterns: at {_pct(p_flipped)} of units "
+                  f"flipped, {_and([label[c] for c in far])} (closest patterns "
+                  f"{_and([str(closest[c]) for c in far])} units apart) still recall {bound(far, 'at least')} "
+                  f"of their items, {_and([label[c] for c in near])} ({_and([str(closest[c]) for c in near])} "
+                  f"apart) {bound(near, 'at most')}; nothing recovers from p = 0.5 flips.")
     else:
         bullet = (f"Fault tolerance, measured: at {_pct(p_flipped)} flipped the codes recall "
                   + _and([f"{at(c, 'flip', p_flipped):.2f} ({label[c]})" for c in names]) + ".")
@@ -337,7 +353,9 @@ def memory(pairs: Mapping, bits: Mapping, n_units, dense_d, theory_bits: float =
 
     ``pairs`` and ``bits`` map ``d`` to one value per seed (pairs recalled within the tolerance;
     bits per synapse). The plateau is every ``d`` whose seed mean lies within :data:`MEMORY_SE`
-    standard errors (of the difference) of the best mean: the seeds cannot order those.
+    standard errors (of the difference) of the best mean: the seeds cannot order those. (A few
+    seeds estimate their standard errors roughly, hence as high a bar as for the Monte Carlo rates.)
+    The plateau of bits per synapse and that of pairs are found separately: they differ.
     """
     pairs, bits = _check_mapping(pairs, "pairs"), _check_mapping(bits, "bits")
     n_units = _check_positive_int(n_units, "n_units")
@@ -351,8 +369,10 @@ def memory(pairs: Mapping, bits: Mapping, n_units, dense_d, theory_bits: float =
     se = {d: float(np.std(bits[d], ddof=1) / math.sqrt(len(bits[d]))) for d in grid}
     mean_pairs = {d: float(np.mean(pairs[d])) for d in grid}
     se_pairs = {d: float(np.std(pairs[d], ddof=1) / math.sqrt(len(pairs[d]))) for d in grid}
-    best = max(mean, key=mean.get)
+    best, best_pairs = max(mean, key=mean.get), max(mean_pairs, key=mean_pairs.get)
     plateau = [d for d in grid if mean[best] - mean[d] <= MEMORY_SE * math.hypot(se[best], se[d])]
+    plateau_pairs = [d for d in grid if mean_pairs[best_pairs] - mean_pairs[d]
+                     <= MEMORY_SE * math.hypot(se_pairs[best_pairs], se_pairs[d])]
     n_seeds = len(bits[best])
     ratio_local, ratio_dense = mean[best] / mean[1], mean[best] / mean[dense_d]
     all_cues = all(p == n_units for p in pairs[1])
@@ -362,16 +382,21 @@ def memory(pairs: Mapping, bits: Mapping, n_units, dense_d, theory_bits: float =
              f"The local code stores {mean_pairs[1]:.0f} pairs on average, of the {n_units} it has cues for")
     pairs_sentence = (f"{local}, and the dense code only {mean_pairs[dense_d]:.1f}, because each of its pairs "
                       f"switches on {share} of all synapses.")
-    numbers = (f"{mean_pairs[best]:.0f} pairs and {mean[best]:.2f} bits per synapse, {ratio_local:.0f} times the "
-               f"local code's and {ratio_dense:.0f} times the dense code's")
+    numbers = (f"{mean[best]:.2f} bits per synapse (from {mean_pairs[best]:.0f} pairs), {ratio_local:.0f} times "
+               f"the local code's {mean[1]:.3f} and {ratio_dense:.0f} times the dense code's {mean[dense_d]:.3f}")
+    where = "In between" if 1 < min(plateau) and max(plateau) < dense_d else "Here"
+    peak = _span(plateau, grid)
     if len(plateau) == 1:
-        peak = f"d = {best}"
-        peak_sentence = f"In between, the memory peaks at d = {best}: {numbers}."
+        peak_sentence = f"{where}, the bits stored per synapse peak at d = {best}: {numbers}."
     else:
-        peak = _span(plateau, grid)
-        peak_sentence = (f"In between, the memory peaks on a plateau, {peak}, whose means over the {n_seeds} "
-                         f"seeds lie within {MEMORY_SE:.0f} standard errors of the best; the highest, at "
-                         f"d = {best}, is {numbers}.")
+        peak_sentence = (f"{where}, the bits stored per synapse peak on a plateau, {peak}, whose means over the "
+                         f"{n_seeds} seeds lie within {MEMORY_SE:.0f} standard errors of the best; the highest, "
+                         f"at d = {best}, is {numbers}.")
+    lower = max(plateau_pairs) < max(plateau) and min(plateau_pairs) <= min(plateau)
+    peak_sentence += (f" Counted in pairs, the plateau is {_span(plateau_pairs, grid)} ({mean_pairs[best_pairs]:.0f} "
+                      f"pairs at best, at d = {best_pairs})"
+                      + ("; it lies lower because a pattern with more active units carries more bits."
+                         if lower else "."))
     order = math.log2(n_units)
     same_order = min(plateau) / 2 <= order <= 2 * max(plateau)
     level = ("well below" if mean[best] < theory_bits / 2 else "below" if mean[best] < theory_bits else "at")
@@ -379,15 +404,18 @@ def memory(pairs: Mapping, bits: Mapping, n_units, dense_d, theory_bits: float =
                        f"synapse at best), and its optimum, {peak}, is "
                        f"{'of the order of' if same_order else 'not of the order of'} log₂ {n_units} = "
                        f"{order:.0f}.")
-    clear = min(ratio_local, ratio_dense) >= 2
+    least_ratio = min(mean[d] for d in plateau) / max(mean[1], mean[dense_d])  # the plateau's worst, against
+    clear = least_ratio >= SEVERAL                                              # the better extreme
     bullet = (f"In an associative memory the sparse optimum is clear: {peak} active units of {n_units} store "
-              f"several times more bits per synapse than either extreme." if clear else
+              f"several times more bits per synapse than either extreme (at least {least_ratio:.0f} times)."
+              if clear else
               f"In an associative memory the best codes ({peak} active units of {n_units}) store "
               f"{ratio_local:.1f} times the local code's bits per synapse and {ratio_dense:.1f} times the dense "
               "code's.")
     return {"memory_best_d": best, "memory_plateau": plateau, "memory_mean_bits": mean, "memory_se_bits": se,
             "memory_mean_pairs": mean_pairs, "memory_se_pairs": se_pairs,
-            "memory_ratio_local": ratio_local, "memory_ratio_dense": ratio_dense,
+            "memory_ratio_local": ratio_local, "memory_ratio_dense": ratio_dense, "memory_least_ratio": least_ratio,
+            "memory_best_pairs_d": best_pairs, "memory_plateau_pairs": plateau_pairs,
             "memory_local_all_cues": all_cues, "memory_optimum_near_log2": same_order, "memory_clear": clear,
             "memory_pairs_sentence": pairs_sentence, "memory_peak_sentence": peak_sentence,
             "memory_theory_sentence": theory_sentence, "memory_bullet": bullet}
@@ -395,7 +423,7 @@ def memory(pairs: Mapping, bits: Mapping, n_units, dense_d, theory_bits: float =
 
 # --- the summary table -----------------------------------------------------------------------
 
-#: Table rows the summary reads: (higher is better, what the best code does, what the worst does).
+#: The rows the summary reads, each (higher is better, what the best code does, what the worst does).
 SUMMARY_ROWS = {
     "bits per pattern": (True, "carries the most bits per pattern", "carries the fewest bits per pattern"),
     "ghost rate": (False, "has the fewest ghosts", "has the most ghosts"),
@@ -478,7 +506,8 @@ def summary(table: Mapping, active: Mapping, memory_found: Mapping, n_trials, ro
         sparse_part = "the sparse code is never the worst of the three" + (
             f", and it {_and(best['sparse'])}" if best["sparse"] else "")
         verdict = ("The source's compromise holds, with two corrections: the sparse count is C(N, d), not 2ᵈ, "
-                   "and robustness comes from unused patterns, not from density." if robust_from_distance else
+                   "and robustness comes from the distance between the stored patterns, not from density."
+                   if robust_from_distance else
                    "The source's compromise holds, with one correction: the sparse count is C(N, d), not 2ᵈ.")
     paragraph = f"Read down the columns: {clause('local')}; {clause('dense')}; {sparse_part}. {verdict}"
     return {"best": best, "worst": worst, "sparse_never_worst": not worst["sparse"], "sparse_bits_ratio": ratio,
