@@ -61,8 +61,18 @@ def test_committed_fully_connected_network_needs_far_fewer_units_at_every_lam(co
     assert committed["same_lam_max_accuracy_gap_points"] <= f.SAME_ACCURACY_POINTS
     sentence = committed["same_lam_sentence"]
     assert sentence.startswith("At every λ > 0 of the CNN's grid the fully connected network has 15 to 23 times fewer")
-    assert "3 × 3 patch" in sentence
+    assert "A likely reason, which these runs do not test: a convolutional unit sees a 3 × 3 patch" in sentence
     assert "does not pay" in committed["lesson_mlp_sentence"]
+
+
+def test_committed_cnn_code_is_the_sparser_as_a_share_of_its_layer_at_every_lam(committed):
+    # the opposite verdict to the count of active units: the page states both
+    assert committed["cnn_sparser_share_lams"] == 4
+    assert committed["layer_share_sentence"].startswith(
+        "Counted as a share of its layer, though, the CNN's code is the sparser at every λ > 0 "
+        "(at λ = 1e-4, 0.11 % of the CNN's units against 0.36 % of the fully connected network's)")
+    assert committed["lesson_mlp_sentence"].startswith("Counted in active units per digit, the convolution does not pay")
+    assert committed["lesson_mlp_sentence"].endswith("As a share of its layer, the CNN's code is the sparser at every λ > 0.")
 
 
 def test_committed_cnn_runs_beaten_by_a_fully_connected_run_at_four_of_five(committed):
@@ -81,8 +91,9 @@ def test_committed_dead_maps_rise_at_every_step(committed):
 def test_committed_penalised_codes_use_fewer_than_one_map_per_position(committed):
     assert committed["below_one_map_per_position_with_penalty"]
     assert committed["per_position_first"] < 1 < committed["per_position_0"]
-    assert "fewer than one map per position" in committed["per_position_sentence"]
-    assert "of which a digit uses a few" in committed["lesson_position_sentence"]
+    assert committed["per_position_sentence"].endswith(
+        "0.71 at λ = 1e-5 and 0.16 at λ = 5e-4: from λ = 1e-5 on, fewer than one map per position on average.")
+    assert "of which a digit uses a small share (0.36 %)" in committed["lesson_position_sentence"]
     assert committed["maps_90_largest"] < committed["maps_90_0"]
 
 
@@ -207,6 +218,22 @@ def test_same_lam_sentence_branches():
     assert "lower at every λ" in sentence and "3 × 3 patch" not in sentence
 
 
+def test_layer_share_sentence_branches():
+    # tiny(): the CNN has 400 units, the fully connected network 40
+    runs, _, mlp = tiny()  # at λ = 1e-4: 12.5 % against 12.5 %; at 1e-3: 7.5 % against 7.5 %
+    result = f._layer_share(runs, mlp)
+    assert result["cnn_sparser_share_lams"] == 0
+    assert result["layer_share_sentence"].startswith("Counted as a share of its layer too, the fully connected code")
+    runs, _, mlp = tiny(mlp=((0.98, 20.0), (0.97, 10.0), (0.95, 6.0)))  # 12.5 % < 25 %, 7.5 % < 15 %
+    result = f._layer_share(runs, mlp)
+    assert result["cnn_sparser_share_lams"] == 2
+    assert "though, the CNN's code is the sparser at every λ > 0 (at λ = 1e-4, 12.50 % of the CNN's units " \
+        "against 25.00 % of the fully connected network's): which of the two codes" in result["layer_share_sentence"]
+    runs, _, mlp = tiny(mlp=((0.98, 20.0), (0.97, 10.0), (0.95, 2.0)))  # CNN sparser at λ = 1e-4 only
+    result = f._layer_share(runs, mlp)
+    assert "the CNN's code is the sparser at 1 of the 2 λ > 0 (at λ = 1e-4" in result["layer_share_sentence"]
+
+
 def test_dominated_sentence_branches():
     runs, _, mlp = tiny()
     assert f._dominated(runs, mlp)["dominated_sentence"].startswith("Every one of the 3 CNN runs")
@@ -242,6 +269,7 @@ def test_lesson_sentence_branches():
     assert "cuts that to 150" in found["lesson_sparse_sentence"]
     assert "more at every step of λ" in found["lesson_dead_sentence"]
     assert "does not pay" in found["lesson_mlp_sentence"]
+    assert "As a share of its layer" not in found["lesson_mlp_sentence"]  # equal shares in tiny()
     assert "still has" in found["lesson_position_sentence"]
     runs, src, mlp = tiny(cnn=((0.98, 40.0), (0.97, 50.0), (0.95, 30.0)), dead=(1, 1, 2),
                           mlp=((0.98, 20.0), (0.97, 60.0), (0.95, 3.0)))
@@ -249,7 +277,8 @@ def test_lesson_sentence_branches():
     assert "did not make the CNN's code sparser" in found["lesson_sparse_sentence"]
     assert "though not more at every step" in found["lesson_dead_sentence"]
     assert "the picture is mixed" in found["lesson_mlp_sentence"]
-    assert "of which a digit uses a few" in found["lesson_position_sentence"]
+    assert found["lesson_mlp_sentence"].endswith("As a share of its layer, the CNN's code is the sparser at 1 of the 2 λ > 0.")
+    assert "of which a digit uses a small share (12.50 %)" in found["lesson_position_sentence"]
     runs, src, mlp = tiny(cnn=((0.98, 200.0), (0.97, 50.0), (0.95, 30.0)), dead=(2, 1, 2),
                           mlp=((0.98, 20.0), (0.90, 5.0), (0.95, 3.0)))
     found = f.findings(runs, src, mlp)

@@ -42,6 +42,9 @@ def test_our_accuracies_are_within_a_point_of_the_source_above_it_at_4_of_6(comm
     assert committed["max_accuracy_gap_points"] < 1
     assert (committed["accuracy_above_source"], committed["accuracy_below_source"]) == (4, 2)
     assert "above it at 4 of the 6 λ, below it at 2 of the 6 λ" in committed["source_gap_sentence"]
+    # the largest AVR gap is 11.3 % (λ = 1e-5): the bound is rounded up, never down
+    assert 11 < committed["max_avr_gap_percent"] <= 12
+    assert "our training-batch AVRs within 12 % of its" in committed["source_gap_sentence"]
 
 
 def test_unpenalised_network_keeps_more_units_active_than_the_source(committed):
@@ -51,7 +54,8 @@ def test_unpenalised_network_keeps_more_units_active_than_the_source(committed):
 
 def test_test_and_training_batch_avr_agree_closely(committed):
     assert committed["max_avr_measure_gap_percent"] < 10
-    assert "agree closely" in committed["avr_measures_sentence"]
+    assert "agree closely: at most 7 % apart" in committed["avr_measures_sentence"]
+    assert committed["max_avr_measure_gap_percent"] <= 7
 
 
 def test_activity_falls_up_to_1e3_and_rises_at_the_largest_lam_as_in_the_source(committed):
@@ -75,6 +79,9 @@ def test_surviving_units_are_selective(committed):
     base, *penalised = committed["median_firing_rates"]
     assert all(0 < rate < base / 10 for rate in penalised)
     assert committed["survivors_selective"]
+    assert committed["selectivity_sentence"].startswith("Without a penalty the median unit fires on about 16,000 (27 %) of the 60,000")
+    assert ("the median one fires on 30 (0.05 %) at λ = 1e-4 and on about 13 (0.021 %) at λ = 1e-3: "
+            "the surviving units have become selective") in committed["selectivity_sentence"]
 
 
 def test_some_training_dead_units_fire_on_test_digits_at_every_lam(committed):
@@ -146,6 +153,9 @@ def test_source_gap_counts_above_and_below_and_the_baseline_comparison():
     ours_higher = findings(grid(acc=(0.9, 0.81, 0.71, 0.59), batch=(6.0, 1.0, 0.5, 0.25)), source())
     assert "above it at 2 of the 3 λ, below it at 1 of the 3 λ" in ours_higher["source_gap_sentence"]
     assert "within 1.00 percentage points" in ours_higher["source_gap_sentence"]
+    assert "training-batch AVRs within 0 % of its" in ours_higher["source_gap_sentence"]
+    off = findings(grid(batch=(3.0, 1.113, 0.5, 0.25)), source())  # 11.3 % above the source at λ = 1e-4
+    assert "training-batch AVRs within 12 % of its" in off["source_gap_sentence"]
     assert "keeps more units active than the source's (6 against 3 on a training batch)" in ours_higher["source_baseline_sentence"]
     fewer = findings(grid(batch=(1.0, 1.0, 0.5, 0.25)), source())
     assert "keeps fewer units active" in fewer["source_baseline_sentence"]
@@ -153,6 +163,8 @@ def test_source_gap_counts_above_and_below_and_the_baseline_comparison():
 
 def test_avr_measures_agree_or_differ():
     assert "agree closely" in findings(grid(), source())["avr_measures_sentence"]
+    near = findings(grid(batch=(3.0, 1.064, 0.5, 0.25)), source())  # 6.4 % apart at λ = 1e-4
+    assert "at most 7 % apart" in near["avr_measures_sentence"]  # rounded up, not down to 6
     apart = findings(grid(batch=(3.0, 2.0, 0.5, 0.25)), source(batch=(3.0, 2.0, 0.5, 0.25)))
     assert "differ by up to 100 %" in apart["avr_measures_sentence"]
 
@@ -186,6 +198,14 @@ def test_dead_units_answer_and_trend_in_each_case():
 def test_selectivity_sentence_in_each_case():
     selective = findings(grid(), source())
     assert "the surviving units have become selective" in selective["selectivity_sentence"]
+    # 10 training digits; medians 0.5 at λ = 0 (an exact count), 0.25 and 0.5 / 3 with a penalty (not)
+    assert selective["selectivity_sentence"].startswith(
+        "Without a penalty the median unit fires on 5 (50 %) of the 10 training digits; with the penalty, "
+        "of the units that fire on some training digit the median one fires on about 3 (25 %) at λ = 1e-4 "
+        "and on about 2 (17 %) at λ = 1e-3")
+    silent_at_0 = findings(grid(dead=(1, 1, 2, 3)), source())
+    assert silent_at_0["selectivity_sentence"].startswith(
+        "Without a penalty the median unit among those that fire on some training digit fires on 5 (50 %)")
     flat = {lam: [0.5, 0.5, 0.5, 0.5] for lam in LAMS}
     not_selective = findings(grid(dead=(0, 0, 0, 0), train=flat, test=flat), source())
     assert "have not become more selective" in not_selective["selectivity_sentence"]

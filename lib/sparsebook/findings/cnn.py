@@ -171,6 +171,7 @@ def findings(runs, source, mlp_runs) -> dict:
     out.update(_first_cut(runs, mlp_runs))
     out.update(_unpenalised(runs, mlp_runs))
     out.update(_same_lam(runs, mlp_runs))
+    out.update(_layer_share(runs, mlp_runs))
     out.update(_dominated(runs, mlp_runs))
     out.update(_maps(runs, positions, maps))
     out.update(_lessons(out, runs))
@@ -312,13 +313,35 @@ def _same_lam(runs: list[dict], mlp_runs: list[dict]) -> dict:
         sentence = (f"At every λ > 0 of the CNN's grid the fully connected network has {how} active units per "
                     f"test digit, {accuracy}: {example}.")
         if close and min(ratios) >= 2:
-            sentence += (" A convolutional unit sees a 3 × 3 patch at one place, a fully connected unit the whole "
-                         "digit, so a sparse convolutional code needs more units to describe a digit.")
+            sentence += (" A likely reason, which these runs do not test: a convolutional unit sees a 3 × 3 patch "
+                         "at one place, a fully connected unit the whole digit, so a convolutional code needs more "
+                         "units to describe a digit.")
     else:
         sentence = (f"The fully connected network has fewer active units per test digit than the CNN "
                     f"{_count(fewer, n, 'λ > 0')} of the CNN's grid, {accuracy}: {example}.")
     return {"mlp_fewer_units_lams": fewer, "mlp_units_ratio_min": min(ratios), "mlp_units_ratio_max": max(ratios),
             "same_lam_max_accuracy_gap_points": max(abs(g) for g in gaps), "same_lam_sentence": sentence}
+
+
+def _layer_share(runs: list[dict], mlp_runs: list[dict]) -> dict:
+    """The two networks at each λ > 0 of the CNN's grid, activity counted as a share of each one's layer."""
+    pairs = [(run, _by_lam(mlp_runs, run["lam"], "mlp_runs")) for run in runs[1:]]
+    n = len(pairs)
+    shares = [(100 * c["avr_test"] / c["units"], 100 * m["avr_test"] / m["units"]) for c, m in pairs]
+    cnn_sparser = sum(c < m for c, m in shares)
+    example = next(i for i, (c, _) in enumerate(pairs) if np.isclose(c["lam"], EXAMPLE_LAM, rtol=1e-9, atol=0))
+    numbers = (f"at {_lam(EXAMPLE_LAM)}, {shares[example][0]:.2f} % of the CNN's units against "
+               f"{shares[example][1]:.2f} % of the fully connected network's")
+    if cnn_sparser == n:
+        sentence = (f"Counted as a share of its layer, though, the CNN's code is the sparser at every λ > 0 ({numbers}): "
+                    "which of the two codes is the sparser depends on what one counts, active units per digit or "
+                    "their share of the layer.")
+    elif cnn_sparser == 0:
+        sentence = f"Counted as a share of its layer too, the fully connected code is the sparser at every λ > 0 ({numbers})."
+    else:
+        sentence = (f"Counted as a share of its layer, the CNN's code is the sparser {_count(cnn_sparser, n, 'λ > 0')} "
+                    f"({numbers}).")
+    return {"cnn_sparser_share_lams": cnn_sparser, "layer_share_sentence": sentence}
 
 
 def _dominated(runs: list[dict], mlp_runs: list[dict]) -> dict:
@@ -355,8 +378,7 @@ def _maps(runs: list[dict], positions: int, maps: int) -> dict:
                 f"{maps} maps are active at a position without a penalty, {per[1]:.2f} at {_lam(first['lam'])} "
                 f"and {per[2]:.2f} at {_lam(largest['lam'])}")
     if below_one:
-        sentence += (f": from {_lam(first['lam'])} on, fewer than one map per position, so the sparse code "
-                     "describes a digit with a few detectors at a few places.")
+        sentence += f": from {_lam(first['lam'])} on, fewer than one map per position on average."
     else:
         sentence += "."
     return {"dead_maps": dead, "dead_maps_rise_every_step": _monotone(dead, "rises"),
@@ -391,9 +413,9 @@ def _lessons(out: dict, runs: list[dict]) -> dict:
     fewer_everywhere = out["mlp_fewer_units_lams"] == len(runs) - 1 and out["mlp_units_ratio_min"] >= 2
     gap = out["same_lam_max_accuracy_gap_points"]
     if fewer_everywhere and gap <= SAME_ACCURACY_POINTS:
-        mlp = (f"For a sparse code the convolution does not pay here: at every λ > 0 the fully connected network "
-               f"needs {out['mlp_units_ratio_min']:.0f} to {out['mlp_units_ratio_max']:.0f} times fewer active "
-               f"units, for a test accuracy within {gap:.2f} points.")
+        mlp = (f"Counted in active units per digit, the convolution does not pay here: at every λ > 0 the fully "
+               f"connected network needs {out['mlp_units_ratio_min']:.0f} to {out['mlp_units_ratio_max']:.0f} times "
+               f"fewer, for a test accuracy within {gap:.2f} points.")
     elif fewer_everywhere:
         mlp = (f"At every λ > 0 the fully connected network needs {out['mlp_units_ratio_min']:.0f} to "
                f"{out['mlp_units_ratio_max']:.0f} times fewer active units than the CNN, but the two test "
@@ -401,10 +423,17 @@ def _lessons(out: dict, runs: list[dict]) -> dict:
     else:
         mlp = (f"Against the fully connected network the picture is mixed: it has fewer active units at "
                f"{out['mlp_fewer_units_lams']} of the {len(runs) - 1} λ > 0.")
+    n = len(runs) - 1
+    if out["cnn_sparser_share_lams"] == n:
+        mlp += " As a share of its layer, the CNN's code is the sparser at every λ > 0."
+    elif out["cnn_sparser_share_lams"]:
+        mlp += (f" As a share of its layer, the CNN's code is the sparser "
+                f"{_count(out['cnn_sparser_share_lams'], n, 'λ > 0')}.")
     per_position = first["avr_test"] / out["positions"]
     if per_position < 1:
         position = (f"At {_lam(first['lam'])} a position of the grid has {per_position:.2f} active maps on average, "
-                    f"out of {maps}: a code of many detectors at many places, of which a digit uses a few.")
+                    f"out of {maps}: a code of many detectors at many places, of which a digit uses a small share "
+                    f"({out['pct_first']:.2f} %).")
     else:
         position = (f"At {_lam(first['lam'])} a position of the grid still has {per_position:.1f} active maps on "
                     f"average, out of {maps}.")

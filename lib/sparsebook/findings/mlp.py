@@ -7,6 +7,8 @@ whose truth depends on a comparison is written here, whole, from the numbers.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..plots import format_lam
@@ -29,6 +31,11 @@ def _lam(lam: float) -> str:
 def _units(avr: float) -> str:
     """An average number of active units: ``216``, ``16.7``, ``6.19``."""
     return f"{avr:,.0f}" if avr >= 100 else f"{avr:.3g}"
+
+
+def _at_most(percent: float) -> str:
+    """An upper bound in whole percent, rounded up so that "at most"/"within" stays true: 11.3 -> ``12``."""
+    return f"{math.ceil(percent - 1e-9):.0f}"
 
 
 def _count(k: int, n: int, what: str) -> str:
@@ -198,7 +205,7 @@ def _source_gaps(runs: list[dict], source: list[dict]) -> dict:
     largest = max(abs(g) for g in gaps)
     sentence = (f"At every λ > 0 our test accuracies lie within {largest:.2f} percentage points of the "
                 f"source's (above it {_count(above, n, 'λ')}, below it {_count(below, n, 'λ')}), and "
-                f"our training-batch AVRs within {max(avr_gaps):.0f} % of its.")
+                f"our training-batch AVRs within {_at_most(max(avr_gaps))} % of its.")
     ours0, theirs0 = runs[0]["avr_train_batch"], source[0]["avr_train_batch"]
     ratio = ours0 / theirs0
     if abs(ratio - 1) * 100 < AGREE_PERCENT:
@@ -220,7 +227,7 @@ def _measures_agree(runs: list[dict]) -> dict:
     diffs = [100 * abs(run["avr_train_batch"] / run["avr_test"] - 1) for run in runs if run["avr_test"] > 0]
     largest = max(diffs)
     if largest < AGREE_PERCENT:
-        sentence = f"In our runs the two agree closely: at most {largest:.0f} % apart at any λ."
+        sentence = f"In our runs the two agree closely: at most {_at_most(largest)} % apart at any λ."
     else:
         sentence = f"In our runs the two differ by up to {largest:.0f} % at some λ, so we show both."
     return {"max_avr_measure_gap_percent": largest, "avr_measures_sentence": sentence}
@@ -264,8 +271,8 @@ def _dead_units(runs: list[dict]) -> dict:
         opening = f"Not even without a penalty: {dead[0]} of the {units} units never fire on any of the {n_digits:,} digits."
     k = sum(d > 0 for d in dead_penalised)
     if k == len(dead_penalised):
-        penalty = ("With a penalty, no: at every λ > 0 of the grid some units never fire, and the penalty "
-                   "silences many units entirely rather than spreading a little activity over all of them.")
+        penalty = ("With a penalty, no: at every λ > 0 of the grid some units never fire; the penalty "
+                   "silences units entirely rather than spreading a little activity over all of them.")
     elif k:
         penalty = f"With a penalty, not always: units die {_count(k, len(dead_penalised), 'λ > 0')} of the grid."
     else:
@@ -281,25 +288,33 @@ def _dead_units(runs: list[dict]) -> dict:
 
 def _selectivity(runs: list[dict]) -> dict:
     """How often the median living unit fires on the training digits, in the histograms' runs."""
-    medians = {}
+    medians, n_train = {}, int(runs[0]["n_train"])
     for lam in HISTOGRAM_LAMS:
         rates = np.asarray(_by_lam(runs, lam, "runs")["firing_rates_train"], dtype=float)
         alive = rates[rates > 0]
         medians[lam] = float(np.median(alive)) if alive.size else 0.0
     base, *penalised = HISTOGRAM_LAMS
 
-    def pct(rate):
-        return f"{100 * rate:.2g} %"
+    def digits(rate):  # "30 (0.05 %)"; the rates are stored to 6 decimals, so a count may be approximate
+        count = rate * n_train
+        whole = math.floor(count + 0.5)
+        if abs(count - whole) < 0.1:
+            return f"{whole:,} ({100 * rate:.2g} %)"
+        if whole >= 1000:  # three significant digits: "about 16,000", not "about 16,031"
+            whole = round(whole, 2 - int(math.log10(whole)))
+        return f"about {whole:,} ({100 * rate:.2g} %)"
 
-    parts = " and ".join(f"on {pct(medians[lam])} at {_lam(lam)}" for lam in penalised)
+    parts = " and ".join(f"on {digits(medians[lam])} at {_lam(lam)}" for lam in penalised)
     selective = all(0 < medians[lam] < medians[base] for lam in penalised)
     if selective:
         verdict = "the surviving units have become selective"
     else:
         verdict = "the surviving units have not become more selective at every λ shown"
-    unit = "unit" if _by_lam(runs, base, "runs")["dead_units"] == 0 else "living unit"
-    sentence = (f"Without a penalty the median {unit} fires on {pct(medians[base])} of the training digits; "
-                f"with the penalty the median living unit fires {parts}: {verdict}.")
+    base_rates = np.asarray(_by_lam(runs, base, "runs")["firing_rates_train"], dtype=float)
+    unit = "unit" if (base_rates > 0).all() else "unit among those that fire on some training digit"
+    sentence = (f"Without a penalty the median {unit} fires on {digits(medians[base])} of the "
+                f"{n_train:,} training digits; with the penalty, of the units that fire on some training digit "
+                f"the median one fires {parts}: {verdict}.")
     return {"median_firing_rates": [medians[lam] for lam in HISTOGRAM_LAMS], "survivors_selective": selective,
             "selectivity_sentence": sentence}
 
