@@ -6,9 +6,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
-# Pages are always built in quick mode, with no TensorFlow start-up noise. (No MPLBACKEND=Agg:
+# `make book` builds in $SPARSEBOOK_MODE (quick unless set: SPARSEBOOK_MODE=full make book renders
+# the same committed results with demonstrations on the whole MNIST); `make test` always runs in
+# quick mode. Pages carry no TensorFlow start-up noise. (No MPLBACKEND=Agg:
 # kernels draw with the inline backend, and Agg would silently drop every figure.)
-BOOK_ENV := SPARSEBOOK_MODE=quick TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore::DeprecationWarning
+SPARSEBOOK_MODE ?= quick
+QUIET := TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore::DeprecationWarning
+BOOK_ENV := SPARSEBOOK_MODE=$(SPARSEBOOK_MODE) $(QUIET)
+TEST_ENV := SPARSEBOOK_MODE=quick $(QUIET)
 
 # `make test` executes each notebook once: nbmake runs copies of the book's sources in
 # $(EXECUTED) and writes their outputs there (--overwrite); the -W -n build then renders those
@@ -33,7 +38,7 @@ build-book:
 	@echo "The book is in _build/html/index.html"
 
 test: setup browser  ## unit tests, every notebook once through nbmake, the book built from them (-W), the built book in Chromium
-	$(BOOK_ENV) $(BIN)/python -m pytest tests
+	$(TEST_ENV) $(BIN)/python -m pytest tests
 	$(MAKE) notebooks
 	$(MAKE) build-executed
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -m site tests/site
@@ -41,14 +46,14 @@ test: setup browser  ## unit tests, every notebook once through nbmake, the book
 # Every chapter executed once, by nbmake, into $(EXECUTED)/book (a cell error fails here).
 notebooks:
 	rm -rf $(EXECUTED) && mkdir -p $(EXECUTED) && cp -r $(BOOK_SOURCES) $(EXECUTED)/
-	$(BOOK_ENV) $(BIN)/python -m pytest $(EXECUTED)/book --nbmake --nbmake-timeout=300 --overwrite \
+	$(TEST_ENV) $(BIN)/python -m pytest $(EXECUTED)/book --nbmake --nbmake-timeout=300 --overwrite \
 	  -p no:cacheprovider
 
 # The book from the notebooks nbmake executed: nothing is executed again.
 build-executed:
 	sed -i 's/^  execute_notebooks: force$$/  execute_notebooks: "off"/' $(EXECUTED)/_config.yml
 	grep -q '^  execute_notebooks: "off"$$' $(EXECUTED)/_config.yml
-	$(BOOK_ENV) $(BIN)/jupyter-book build $(EXECUTED) --path-output . --all -W -n --keep-going
+	$(TEST_ENV) $(BIN)/jupyter-book build $(EXECUTED) --path-output . --all -W -n --keep-going
 	@echo "The book is in _build/html/index.html"
 
 # The browser check (tests/site) drives Debian's Chromium; as root on Debian it is installed here.

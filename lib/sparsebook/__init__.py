@@ -12,6 +12,8 @@ One module per concern (see the book's introduction for the map):
 - ``models``   the Keras models of the chapters (MLP, CNN, conv auto-encoders, sparse auto-encoders)
 - ``training`` the penalties (L1 on activations, KL), the training loop, evaluation
 - ``sweep``    grids of sparsity strengths -> ``results/*.json`` (atomic, resumable), command line
+- ``studies``  Part I's full-size numpy studies, run by the sweep command -> ``results/<study>.json/.npz``
+- ``findings`` what each chapter concludes from the committed results, as numbers and sentences
 - ``reference`` the published results of the source text, for comparison
 - ``plots``    figures the chapters share
 - ``widgets``  sliders over precomputed figures (in the static book and in JupyterLab)

@@ -588,7 +588,7 @@ STUDIES: dict[str, Study] = {}
 
 
 def register_study(study: Study) -> Study:
-    """Add ``study`` to :data:`STUDIES` (``make sweep`` runs them all); returns it."""
+    """Add ``study`` to the registry of studies (``make sweep`` runs them all); returns it."""
     if not isinstance(study, Study):
         raise TypeError(f"register_study takes a Study, got {type(study).__name__}")
     if not isinstance(study.name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", study.name):
