@@ -2,6 +2,352 @@
 
 Each study is registered with :func:`sparsebook.sweep.register_study`; its results are
 committed as ``results/<name>.json`` and ``results/<name>.npz`` and read by the chapters.
+The sizes are those of the mode (:mod:`sparsebook.config`): in full mode 28 x 28 digits,
+dictionaries of 1,568 atoms learned on 10,000 training digits.
+
+Two dictionaries serve the three chapters, and each is learned once:
+
+- ``coding_dictionary``: λ = :data:`CODING_LAM`, signed codes, for *The sparse coding
+  objective* (``coding_objective``: the norm bound, the solvers' convergence) and
+  *An over-complete basis* (``coding_frontier``: reconstruction against sparsity, PCA);
+- ``coding_encoder_dictionary``: λ = :data:`ENCODER_LAM`, non-negative codes (those of a
+  ReLU layer), for *From sparse coding to neural networks* (``coding_encoder``).
+
+A dictionary is stored in float16 (three significant digits, about a third of float32's
+size); the studies that read it use it as stored, each atom rescaled to norm at most 1
+(:func:`stored_dictionary`), so their numbers are those of the committed atoms.
 """
 
 from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import solvers
+from .config import current_mode, settings
+from .data import downsample, load_mnist
+from .metrics import avr
+from .sweep import Study, load_study, register_study, run_study
+
+CODING_LAM = 0.5  #: λ of the objective and over-complete chapters (signed codes).
+CODING_EPOCHS = 15  #: Epochs of the shared dictionary (the objective chapter shows them all).
+CODING_CODE_TOL, CODING_CODE_MAX_ITER = 1e-2, 30  #: The code step of its learning (FISTA).
+NEAR_COPY_COSINE = 0.9  #: An atom this close (cosine) to some training digit counts as a near copy.
+LEARNING_DTYPE = np.float32  #: Dictionary learning runs in float32 (half the time of float64).
+ATOM_DTYPE = np.float16  #: How dictionaries are stored.
+SEED = 0
+
+# coding_objective
+SCALES = tuple(np.logspace(-0.5, 1.5, 5))  #: Factors applied to every atom of the norm-bound study (with 1).
+SCALE_DIGITS = 100  #: Training digits coded at every scale.
+SCALE_ITERATIONS = 300  #: FISTA iterations per scale (the minimum is at most what is found).
+CONVERGENCE_DIGITS = 200  #: Test digits of the convergence study.
+CONVERGENCE_ITERATIONS = 1000  #: Iterations tracked per solver.
+REFERENCE_GAP = 1e-8  #: The relative duality gap that certifies the reference minimum f*.
+TARGET_GAP = 1e-4  #: The relative gap the chapter counts iterations to.
+
+# coding_frontier
+FRONTIER_LAMS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0)  #: λ values coding the test digits.
+FRONTIER_DIGITS = 300  #: Test digits of the frontier.
+FRONTIER_MAX_TERMS = 150  #: PCA budgets s run from 1 to this (20 values, log-spaced).
+SAMPLE_DIGITS = 10  #: Test digits whose reconstructions are stored.
+
+# coding_encoder_dictionary and coding_encoder
+ENCODER_LAM = 1.0  #: λ of the chapter on networks (non-negative codes).
+ENCODER_DICTIONARY_EPOCHS = {"quick": 3, "full": 10}
+ENCODER_CODE_MAX_ITER = 100
+ENCODER_STEPS = {"quick": 4000, "full": 20_000}  #: Adam steps training the ReLU encoder.
+ENCODER_LEARNING_RATE = 3e-4
+ENCODER_TEST_DIGITS = 2000  #: At most this many test digits are scored (FISTA runs on each).
+SOLVED_GAP = 1e-3  #: FISTA's certified relative duality gap for the reference codes.
+TRACKED_ITERATIONS = 300  #: FISTA iterations tracked from h = 0.
+CURVE_POINTS = 1000  #: The encoder's training curve is stored as this many block means.
+SHOWN_DIGITS = 2  #: Test digits whose three codes are stored.
+
+
+# -- data and stored dictionaries -------------------------------------------------------------
+
+def coding_digits(mode: str | None = None, n_train: int | None = None):
+    """Training and test digits of ``mode`` for Part I: pooled, float32, one per row.
+
+    ``n_train`` training digits (default: the mode's ``coding_examples``; ``0``: all of
+    them) and all test digits; returns ``(x_train, x_test, side)``.
+    """
+    s = settings(mode)
+    digits = load_mnist(s.name)
+    x_train = digits.x_train if n_train == 0 else digits.x_train[: n_train or s.coding_examples]
+    x_train = downsample(x_train, s.coding_downsample).astype(np.float32)
+    x_test = downsample(digits.x_test, s.coding_downsample).astype(np.float32)
+    return x_train, x_test, math.isqrt(x_train.shape[1])
+
+
+def stored_dictionary(name: str, mode: str | None = None) -> np.ndarray:
+    """The dictionary of study ``name`` as committed, float64, each atom of norm at most 1.
+
+    Runs the study first where its results are missing.
+    """
+    _, arrays = run_study(name, current_mode(mode))
+    D = arrays["dictionary"].astype(np.float64)
+    return D / np.maximum(1.0, np.linalg.norm(D, axis=0))
+
+
+def _learn(x, n_atoms, lam, n_epochs, **options):
+    learned = solvers.learn_dictionary(x.astype(LEARNING_DTYPE), n_atoms, lam, n_epochs=n_epochs,
+                                       seed=SEED, **options)
+    D, H, objectives = learned
+    summary = {
+        "n_examples": int(len(x)), "n_pixels": int(x.shape[1]), "side": math.isqrt(x.shape[1]),
+        "n_atoms": int(n_atoms), "lam": lam, "n_epochs": int(n_epochs), "seed": SEED,
+        "dtype": np.dtype(LEARNING_DTYPE).name, "stored_dtype": np.dtype(ATOM_DTYPE).name,
+        **{key: value for key, value in options.items()},
+        "objectives": [float(v) for v in objectives],
+        "objective_increases": int(np.sum(np.diff(objectives) > 0)),
+        "training_l0": avr(np.abs(H)),
+        "largest_atom_norm": float(np.linalg.norm(D, axis=0).max()),
+        "unused_atoms": int(np.sum(np.count_nonzero(H, axis=0) == 0)),
+    }
+    arrays = {"dictionary": D.astype(ATOM_DTYPE), "usage": np.count_nonzero(H, axis=0).astype(np.int32),
+              "objectives": np.asarray(objectives, dtype=np.float64)}
+    return summary, arrays, D, H
+
+
+# -- coding_dictionary -------------------------------------------------------------------------
+
+def dictionary_study(mode: str | None = None):
+    """The shared dictionary: λ = CODING_LAM, signed codes, CODING_EPOCHS epochs, and its atoms' use.
+
+    Besides the learning summary: ``near_copies`` (atoms whose cosine with some training digit
+    exceeds :data:`NEAR_COPY_COSINE`; learning starts from training digits) and, per atom,
+    ``closest_digit_cosine`` and ``usage`` (training digits whose code uses it).
+    """
+    s = settings(mode)
+    x, _, _ = coding_digits(s.name)
+    summary, arrays, D, _ = _learn(x, s.coding_atoms, CODING_LAM, CODING_EPOCHS, nonnegative=False,
+                                   code_tol=CODING_CODE_TOL, code_max_iter=CODING_CODE_MAX_ITER)
+    unit_digits = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    closest = np.abs(unit_digits @ D).max(axis=0)
+    summary.update(near_copy_cosine=NEAR_COPY_COSINE, near_copies=int(np.sum(closest > NEAR_COPY_COSINE)))
+    arrays["closest_digit_cosine"] = closest.astype(np.float32)
+    return summary, arrays
+
+
+# -- coding_objective --------------------------------------------------------------------------
+
+def objective_study(mode: str | None = None):
+    """The objective chapter at full size: why atoms need a bounded norm, and how fast the solvers are.
+
+    ``scales``: the best codes of SCALE_DIGITS training digits on ``s * D0`` (D0: training
+    digits as unit-norm atoms), with their objective terms and L0. ``convergence``: ISTA,
+    FISTA and FISTA with restarts on CONVERGENCE_DIGITS test digits and the shared dictionary,
+    each one's relative gap (f_k - f*) / f* after every iteration (``gap_<solver>`` arrays).
+    """
+    s = settings(mode)
+    x, x_test, _ = coding_digits(s.name)
+    x, x_test = x.astype(np.float64), x_test[:CONVERGENCE_DIGITS].astype(np.float64)
+
+    D0 = solvers.initial_dictionary(x, s.coding_atoms, seed=SEED)
+    sample = x[:SCALE_DIGITS]
+    scales = []
+    for scale in SCALES:
+        codes = solvers.fista(sample, scale * D0, CODING_LAM, tol=0, max_iter=SCALE_ITERATIONS).codes
+        reconstruction, penalty = solvers.objective_terms(sample, scale * D0, codes, CODING_LAM)
+        scales.append({"scale": float(scale), "reconstruction": float(reconstruction.sum()),
+                       "penalty": float(penalty.sum()), "objective": float(reconstruction.sum() + penalty.sum()),
+                       "l0": avr(np.abs(codes))})
+
+    D = stored_dictionary("coding_dictionary", s.name)
+    reference = solvers.fista(x_test, D, CODING_LAM, tol=REFERENCE_GAP, max_iter=50_000)
+    f_star = solvers.objective(x_test, D, reference.codes, CODING_LAM)
+    runs = {
+        "ista": lambda **kw: solvers.ista(x_test, D, CODING_LAM, **kw),
+        "fista": lambda **kw: solvers.fista(x_test, D, CODING_LAM, restart=False, **kw),
+        "restart": lambda **kw: solvers.fista(x_test, D, CODING_LAM, restart=True, **kw),
+    }
+    gaps = {key: (run(max_iter=CONVERGENCE_ITERATIONS, tol=0, track=True).objectives - f_star) / f_star
+            for key, run in runs.items()}
+    certified = solvers.fista(x_test, D, CODING_LAM, tol=TARGET_GAP, max_iter=50_000)
+    summary = {
+        "lam": CODING_LAM, "n_atoms": int(s.coding_atoms), "n_pixels": int(x.shape[1]),
+        "scale_digits": SCALE_DIGITS, "scale_iterations": SCALE_ITERATIONS, "scales": scales,
+        "convergence_digits": int(len(x_test)), "iterations": CONVERGENCE_ITERATIONS,
+        "reference_gap": REFERENCE_GAP, "reference_iterations": int(reference.n_iter),
+        "reference_certified_gap": float(reference.relative_gap), "f_star": float(f_star),
+        "target_gap": TARGET_GAP,
+        "iterations_to_target": {key: _first_at_most(gap, TARGET_GAP) for key, gap in gaps.items()},
+        "final_gap": {key: float(gap[-1]) for key, gap in gaps.items()},
+        "certified_iterations": int(certified.n_iter),
+        "certified_true_gap": float((solvers.objective(x_test, D, certified.codes, CODING_LAM) - f_star) / f_star),
+    }
+    return summary, {f"gap_{key}": gap for key, gap in gaps.items()}
+
+
+def _first_at_most(gap, level):
+    """The first iteration (from 1) whose gap is at most ``level``; None if none is."""
+    hits = np.flatnonzero(np.asarray(gap) <= level)
+    return int(hits[0]) + 1 if hits.size else None
+
+
+# -- coding_frontier ---------------------------------------------------------------------------
+
+def frontier_study(mode: str | None = None):
+    """Reconstruction against sparsity on test digits: the shared dictionary against PCA.
+
+    For each λ of FRONTIER_LAMS: L0 and the mean squared error per pixel of the l1 codes and
+    of the codes refitted on their support. PCA (uncentred, from the training digits): the
+    error with each digit's s largest coefficients and with the first s components, for s in
+    ``pca_terms``, and at each λ's rounded L0. Reconstructions of SAMPLE_DIGITS test digits.
+    """
+    s = settings(mode)
+    x, x_test, _ = coding_digits(s.name)
+    x, x_test = x.astype(np.float64), x_test[:FRONTIER_DIGITS].astype(np.float64)
+    D = stored_dictionary("coding_dictionary", s.name)
+    _, _, pca_basis = np.linalg.svd(x, full_matrices=False)  # rows: orthonormal directions
+    coefficients = x_test @ pca_basis.T
+
+    def pca_error(terms, best):
+        kept = _largest_terms(coefficients, terms) if best else _first_terms(coefficients, terms)
+        return float(np.mean((x_test - kept @ pca_basis) ** 2))
+
+    rows = []
+    for lam in FRONTIER_LAMS:
+        codes = solvers.fista(x_test, D, lam, tol=1e-3, max_iter=300).codes
+        refit = solvers.refit_on_support(x_test, D, codes)
+        l0 = avr(np.abs(codes))
+        terms = max(1, int(round(l0)))
+        rows.append({"lam": lam, "l0": l0, "mse_l1": float(np.mean((x_test - codes @ D.T) ** 2)),
+                     "mse_refit": float(np.mean((x_test - refit @ D.T) ** 2)),
+                     "pca_terms": terms, "mse_pca_largest": pca_error(terms, True),
+                     "mse_pca_first": pca_error(terms, False)})
+    terms = np.unique(np.clip(np.round(np.geomspace(1, FRONTIER_MAX_TERMS, 20)).astype(int), 1, x.shape[1]))
+    middle = next(row for row in rows if row["lam"] == CODING_LAM)
+    sample = x_test[:SAMPLE_DIGITS]
+    codes = solvers.fista(sample, D, CODING_LAM, tol=1e-3, max_iter=300).codes
+    refit = solvers.refit_on_support(sample, D, codes)
+    sample_pca = _largest_terms(sample @ pca_basis.T, middle["pca_terms"]) @ pca_basis
+    summary = {"lam": CODING_LAM, "n_atoms": int(D.shape[1]), "n_pixels": int(x.shape[1]),
+               "n_test": int(len(x_test)), "n_train": int(len(x)), "frontier": rows,
+               "sample_atoms_used": [int(n) for n in np.count_nonzero(codes, axis=1)]}
+    arrays = {"pca_terms": terms.astype(np.int32),
+              "mse_pca_largest": np.array([pca_error(t, True) for t in terms]),
+              "mse_pca_first": np.array([pca_error(t, False) for t in terms]),
+              "sample_digits": sample.astype(np.float32), "sample_dictionary": (refit @ D.T).astype(np.float32),
+              "sample_pca": sample_pca.astype(np.float32)}
+    return summary, arrays
+
+
+def _largest_terms(coefficients, terms):
+    """Each row's ``terms`` largest coefficients (in absolute value), the others zeroed."""
+    order = np.argsort(-np.abs(coefficients), axis=1)[:, :terms]
+    kept = np.zeros_like(coefficients)
+    rows = np.arange(len(coefficients))[:, None]
+    kept[rows, order] = coefficients[rows, order]
+    return kept
+
+
+def _first_terms(coefficients, terms):
+    kept = np.zeros_like(coefficients)
+    kept[:, :terms] = coefficients[:, :terms]
+    return kept
+
+
+# -- coding_encoder_dictionary and coding_encoder ----------------------------------------------
+
+def encoder_dictionary_study(mode: str | None = None):
+    """The dictionary of the networks chapter: λ = ENCODER_LAM, non-negative codes."""
+    s = settings(mode)
+    x, _, _ = coding_digits(s.name)
+    summary, arrays, _, _ = _learn(x, s.coding_atoms, ENCODER_LAM, ENCODER_DICTIONARY_EPOCHS[s.name],
+                                   nonnegative=True, code_tol=1e-3,
+                                   code_max_iter=ENCODER_CODE_MAX_ITER)
+    return summary, arrays
+
+
+def encoder_study(mode: str | None = None):
+    """One ISTA step, a trained ReLU layer and FISTA as encoders for the networks chapter's dictionary.
+
+    The layer (:func:`sparsebook.models.sparse_coding_encoder`) is trained with Adam on the
+    sparse coding objective over all training digits; all three are scored on the first
+    ENCODER_TEST_DIGITS test digits against FISTA's certified codes.
+    """
+    from .backend import keras
+    from .models import sparse_coding_encoder
+    from .training import train_sparse_encoder
+
+    s = settings(mode)
+    lam = ENCODER_LAM
+    x_train, x_test, side = coding_digits(s.name, n_train=0)
+    x_test = x_test[:ENCODER_TEST_DIGITS]
+    D = stored_dictionary("coding_encoder_dictionary", s.name)
+
+    keras.utils.set_random_seed(SEED)
+    untrained_model = sparse_coding_encoder(D, lam)
+    untrained = untrained_model(x_test)["code"].numpy()
+    one_step = solvers.ista(x_test, D, lam, max_iter=1, tol=0, nonnegative=True).codes
+    linear = x_test @ untrained_model.get_layer("code").kernel.numpy()
+    lipschitz = solvers.lipschitz_constant(D)
+
+    solved = solvers.fista(x_test, D, lam, max_iter=5000, tol=SOLVED_GAP, nonnegative=True)
+    tracked = solvers.fista(x_test, D, lam, max_iter=TRACKED_ITERATIONS, tol=0, nonnegative=True,
+                            track=True).objectives / len(x_test)
+
+    model = sparse_coding_encoder(D, lam)
+    log = train_sparse_encoder(model, x_train, lam=lam, steps=ENCODER_STEPS[s.name],
+                               learning_rate=ENCODER_LEARNING_RATE, seed=SEED)
+    trained = model(x_test)["code"].numpy()
+
+    encoders = {}
+    for key, h in (("untrained", untrained), ("trained", trained), ("fista", solved.codes)):
+        error, penalty = solvers.objective_terms(x_test, D, h.astype(np.float64), lam)
+        encoders[key] = {"objective": float(error.mean() + penalty.mean()), "reconstruction": float(error.mean()),
+                         "penalty": float(penalty.mean()), "l0": float((h > 0).sum(axis=1).mean())}
+    best = encoders["fista"]["objective"]
+    for key, scores in encoders.items():
+        scores["gap_pct"] = 100 * (scores["objective"] - best) / best
+        scores["fista_iterations_worth"] = (int(solved.n_iter) if key == "fista"
+                                            else fista_iterations_worth(tracked, scores["objective"]))
+    loss = np.asarray(log.loss, dtype=np.float64)
+    block = max(1, len(loss) // CURVE_POINTS)
+    curve = loss[: len(loss) // block * block].reshape(-1, block).mean(axis=1)
+    summary = {
+        "lam": lam, "side": side, "n_features": int(D.shape[0]), "n_atoms": int(D.shape[1]),
+        "n_train": int(len(x_train)), "n_test": int(len(x_test)),
+        "one_step_difference": float(np.abs(untrained - one_step).max()),
+        "lipschitz": lipschitz, "threshold": lam / lipschitz,
+        "linear_zero_pct": 100 * float((linear == 0).mean()),
+        "untrained_zero_pct": 100 * float((untrained == 0).mean()),
+        "solved_gap": SOLVED_GAP, "fista_iterations": int(solved.n_iter),
+        "fista_relative_gap": float(solved.relative_gap),
+        "tracked_iterations": TRACKED_ITERATIONS,
+        "encoder_steps": ENCODER_STEPS[s.name], "learning_rate": ENCODER_LEARNING_RATE,
+        "batch_size": 100, "encoder_seconds": float(log.seconds), "loss_block": block,
+        "trained_threshold": -float(model.get_layer("code").bias.numpy().mean()),
+        "input_norm": float((x_test.astype(np.float64) ** 2).sum(axis=1).mean()),
+        "support_overlap_pct": 100 * float(((trained > 0) & (solved.codes > 0)).sum() / (solved.codes > 0).sum()),
+        "encoders": encoders,
+    }
+    shown = slice(0, SHOWN_DIGITS)
+    arrays = {"fista_objectives": tracked, "training_loss": curve,
+              "shown_digits": x_test[shown], "shown_untrained": untrained[shown].astype(np.float32),
+              "shown_trained": trained[shown].astype(np.float32),
+              "shown_fista": solved.codes[shown].astype(np.float32)}
+    return summary, arrays
+
+
+def fista_iterations_worth(objectives, value: float):
+    """The first FISTA iteration (from 1) whose objective is at most ``value``, up to float32
+    rounding (the layer computes in float32); None if FISTA did not get there in ``objectives``."""
+    reached = np.flatnonzero(np.asarray(objectives) <= value * (1 + 1e-6))
+    return int(reached[0]) + 1 if reached.size else None
+
+
+register_study(Study("coding_dictionary", f"a {CODING_EPOCHS}-epoch dictionary, λ = {CODING_LAM:g}, signed codes "
+                     "(the objective and over-complete chapters)", dictionary_study))
+register_study(Study("coding_objective", "the norm bound and the convergence of ISTA, FISTA and FISTA with "
+                     "restarts on the shared dictionary", objective_study))
+register_study(Study("coding_frontier", "reconstruction against sparsity of test digits: the shared dictionary "
+                     "against PCA", frontier_study))
+register_study(Study("coding_encoder_dictionary", f"a dictionary for non-negative codes, λ = {ENCODER_LAM:g} "
+                     "(the networks chapter)", encoder_dictionary_study))
+register_study(Study("coding_encoder", "one ISTA step, a trained ReLU layer and FISTA as encoders of the "
+                     "networks chapter's dictionary", encoder_study))

@@ -1,0 +1,402 @@
+"""What the Part I chapters (sparse coding in numpy) conclude from their committed studies.
+
+Each function takes loaded study results (``summary`` dicts and ``arrays`` of
+:func:`sparsebook.sweep.load_study`, or the solver benchmark's JSON) and returns a dict of
+numbers and whole sentences, which the chapters glue under the same keys.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+SOLVER_NAMES = {"ista": "ISTA", "fista": "FISTA", "restart": "FISTA with restarts"}
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
+
+
+def _change(start: float, end: float, fmt: str, up: str = "rises", down: str = "falls") -> str:
+    """``"falls from 3.0 to 1.0"`` or ``"rises from ..."`` (or ``"stays at ..."``)."""
+    if end == start:
+        return f"stays at {start:{fmt}}"
+    return f"{down if end < start else up} from {start:{fmt}} to {end:{fmt}}"
+
+
+def _e(x: float, digits: int = 0) -> str:
+    """``1e-4``, ``3.7e-13``: scientific notation without the exponent's leading zero."""
+    mantissa, exponent = f"{x:.{digits}e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(x: float, digits: int = 1) -> str:
+    """``2.4 × 10²⁵``: a large or small number as the prose writes it (no markup needed)."""
+    mantissa, exponent = f"{x:.{digits}e}".split("e")
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPTS)}"
+
+
+def _times(x: float) -> str:
+    """A ratio to two significant digits, with thousands separators: ``810,000``, ``7.0``."""
+    rounded = float(f"{x:.2g}")
+    return f"{rounded:,.0f}" if rounded >= 10 else f"{rounded:.1f}"
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds / 3600:.1f} hours" if seconds >= 7200 else f"{seconds / 60:.0f} minutes"
+
+
+def _on_device(device: str) -> str:
+    """The words " on a 2-core CPU" for a record's device ``"cpu (2 cores)"``, else ``""``."""
+    match = re.fullmatch(r"cpu \((\d+) cores?\)", device)
+    return f" on a {match.group(1)}-core CPU" if match else ""
+
+
+def _monotone(values, rising: bool) -> bool:
+    steps = np.diff(np.asarray(values, dtype=float))
+    return bool(np.all(steps > 0) if rising else np.all(steps < 0))
+
+
+# -- The sparse coding objective -----------------------------------------------------------------
+
+def scale_findings(objective: dict) -> dict:
+    """The norm-bound study: objective and L0 at unit norm and at the largest scale, as a sentence."""
+    scales = objective["scales"]
+    unit = min(scales, key=lambda row: abs(row["scale"] - 1.0))
+    largest = max(scales, key=lambda row: row["scale"])
+    objectives = [row["objective"] for row in sorted(scales, key=lambda row: row["scale"])]
+    l0s = [row["l0"] for row in sorted(scales, key=lambda row: row["scale"])]
+    falls, rises = largest["objective"] < unit["objective"], largest["l0"] > unit["l0"]
+    every = _monotone(objectives, rising=False) and _monotone(l0s, rising=True)
+    sentence = (f"From unit-norm atoms to atoms {largest['scale']:.0f} times longer, the best objective "
+                f"{_change(unit['objective'], largest['objective'], ',.0f')}, and the average number of "
+                f"non-zeros per code {_change(unit['l0'], largest['l0'], ',.1f')}")
+    if falls and rises:
+        sentence += (f"{' (both at every larger scale)' if every else ''}: the optimiser “wins” by making "
+                     "the penalty irrelevant, and sparsity is lost")
+    else:
+        sentence += ": in this study, inflating the atoms did not buy a lower objective with denser codes"
+    return {"scale_max": largest["scale"], "objective_unit": unit["objective"],
+            "objective_large": largest["objective"], "l0_unit": unit["l0"], "l0_large": largest["l0"],
+            "scale_objective_falls": falls, "scale_l0_rises": rises, "scale_monotone": every,
+            "scale_sentence": sentence + ".",
+            "scale_summary": ("Without the norm bound the penalty can be scaled away: at full size the objective "
+                              "keeps falling while the codes become dense." if falls and rises and every else
+                              "Without the norm bound the penalty could be scaled away; at full size, growing the "
+                              "atoms did not both lower the objective and densify the codes at every scale.")}
+
+
+def learning_findings(dictionary: dict) -> dict:
+    """The shared dictionary's learning: objective before and after, increases, codes, atom norms."""
+    objectives = dictionary["objectives"]
+    increases = int(dictionary["objective_increases"])
+    epochs = len(objectives) - 1
+    in_between = ("with no increase in between" if increases == 0
+                  else f"rising at {_count(increases, 'epoch')} of {epochs}")
+    sentence = (f"In {_count(epochs, 'epoch')} on {dictionary['n_examples']:,} training digits of "
+                f"{dictionary['side']} × {dictionary['side']} pixels, the objective "
+                f"{_change(objectives[0], objectives[-1], ',.0f')} ({in_between}); the codes use "
+                f"{dictionary['training_l0']:.1f} atoms per digit on average, and the longest atom has norm "
+                f"{dictionary['largest_atom_norm']:.4f}")
+    return {"learn_epochs": epochs, "objective_start": objectives[0], "objective_end": objectives[-1],
+            "objective_increases": increases, "learned_l0": dictionary["training_l0"],
+            "largest_atom_norm": dictionary["largest_atom_norm"],
+            "learn_time": _duration(dictionary["train_seconds"]) + _on_device(dictionary.get("device", "")), "learning_sentence": sentence + ".",
+            "learning_summary": ("Alternating a code step (ISTA or FISTA) with a dictionary step never increases "
+                                 f"the objective: it rose at none of the {epochs} full-size epochs." if increases == 0
+                                 else "Alternating a code step (ISTA or FISTA) with a dictionary step should never "
+                                 f"increase the objective, yet at full size it rose at {_count(increases, 'epoch')} "
+                                 f"of {epochs}.")}
+
+
+def _iterations(n: int | None, limit: int) -> str:
+    return f"{n:,}" if n is not None else f"more than {limit:,}"
+
+
+def convergence_findings(objective: dict, gap_fista) -> dict:
+    """The solvers' convergence at full size: iterations to the target gap and the gaps at the end,
+    whether momentum (and restarting it) pays, FISTA's wobbles (iterations at which its gap rises),
+    and how cautious the certified stop is."""
+    limit, target = objective["iterations"], objective["target_gap"]
+    needed, final = objective["iterations_to_target"], objective["final_gap"]
+    reached = {key: (n if n is not None else math.inf) for key, n in needed.items()}
+    out = {f"{key}_iterations_1e4": _iterations(needed[key], limit) for key in SOLVER_NAMES}
+    out.update({f"{key}_gap_end": final[key] for key in SOLVER_NAMES})
+    out["reference_gap"] = _e(objective["reference_gap"])
+    out["convergence_sentence"] = (
+        f"To a relative gap of {_e(target)} (the grey line), ISTA needs {out['ista_iterations_1e4']} iterations, "
+        f"FISTA {out['fista_iterations_1e4']} and FISTA with restarts {out['restart_iterations_1e4']}. After "
+        f"{limit:,} iterations they stand at {_e(final['ista'], 1)}, {_e(final['fista'], 1)} and "
+        f"{_e(final['restart'], 1)}.")
+
+    momentum_pays = reached["fista"] < reached["ista"] and final["fista"] < final["ista"]
+    restart_closer = final["restart"] < final["fista"]
+    restart_sooner = reached["restart"] < reached["fista"]
+    closer = final["fista"] / max(final["restart"], 1e-300)
+    first = ("FISTA's momentum pays: it gets there sooner than ISTA and ends closer" if momentum_pays
+             else "FISTA's momentum does not beat ISTA on both counts here")
+    if restart_closer and restart_sooner:
+        second = f"restarting it pays again, sooner still and {_times(closer)} times closer at the end"
+    elif restart_closer:
+        second = (f"restarting it ends {_times(closer)} times closer after {limit:,} iterations, though it "
+                  f"reaches {_e(target)} no sooner")
+    else:
+        second = "restarting it does not end closer"
+    out["momentum_sentence"] = f"{first}; {second}."
+    out.update(momentum_pays=momentum_pays, restart_closer=restart_closer, restart_sooner=restart_sooner,
+               restart_closer_factor=closer)
+    out["momentum_summary"] = (
+        ("FISTA's momentum buys its faster O(1/k²) rate" if momentum_pays
+         else "FISTA's momentum promises a faster O(1/k²) rate, but did not beat ISTA at full size")
+        + (f", and restarting the momentum buys more: {_times(closer)} times closer to the minimum after "
+           f"{limit:,} iterations at full size." if restart_closer else
+           ", and restarting the momentum did not end closer at full size."))
+
+    rises = int(np.sum(np.diff(np.asarray(gap_fista, dtype=float)) > 1e-12))  # not rounding noise
+    out["fista_rises"] = rises
+    out["wobble_sentence"] = (
+        f"FISTA's curve wobbles, its gap rising at {_count(rises, 'iteration')} of {limit:,}, because "
+        "momentum carries it past the minimum." if rises else
+        "Averaged over the digits, FISTA's gap never rises here, although momentum can carry a single "
+        "code past its minimum.")
+
+    true_gap, iterations = objective["certified_true_gap"], objective["certified_iterations"]
+    head = (f"stopped when it certifies {_e(target)} for every digit, FISTA with restarts ran "
+            f"{iterations:,} iterations and was in fact {_e(true_gap)} from the minimum")
+    if true_gap < target:
+        sentence = (f"The bound is cautious at full size: {head}, {_times(target / max(true_gap, 1e-300))} times "
+                    "closer than certified.")
+    else:
+        sentence = f"The bound is tight at full size: {head}, no closer than certified."
+    out.update(certified_iterations=iterations, certified_true_gap=true_gap, certified_cautious=true_gap < target,
+               certified_sentence=sentence)
+    return out
+
+
+def benchmark_findings(benchmark: dict) -> dict:
+    """The solver benchmark (``results/solver_benchmark.json``): each scikit-learn solver against
+    FISTA in float32, and which was fastest to its gap."""
+    problem, machine = benchmark["problem"], benchmark["machine"]
+    methods = {m["name"]: m for m in benchmark["methods"]}
+    fista = methods["fista_float32"]
+    out = {"bench_fista_seconds": float(fista["seconds"]), "bench_fista_iterations": f"{fista['iterations']:,}",
+           "bench_fista_gap": _e(fista["relative_gap"]),
+           "bench_fista_how": (f"extrapolated from {fista['n_digits_run']:,} digits" if fista["extrapolated"]
+                               else "measured on all of them"),
+           "bench_n_digits": f"{problem['n_digits']:,}", "bench_lam": problem["lam"],
+           "bench_l0": float(problem["avg_l0"]), "bench_cpus": machine["cpu_count"]}
+    for key, name in (("cd", "sklearn_lasso_cd"), ("lars", "sklearn_lasso_lars")):
+        ratio = methods[name]["seconds"] / fista["seconds"]
+        out[f"bench_{key}_seconds"] = float(methods[name]["seconds"])
+        out[f"bench_{key}_gap"] = _e(methods[name]["relative_gap"])
+        out[f"bench_{key}_versus"] = (f"{ratio:.1f} times FISTA's time" if ratio >= 1
+                                      else f"{1 / ratio:.0f} times faster than FISTA")
+    lars = methods["sklearn_lasso_lars"]
+    lars_wins = lars["seconds"] < fista["seconds"] and lars["relative_gap"] <= fista["relative_gap"]
+    out["bench_lars_wins"] = lars_wins
+    out["bench_why"] = ("Where each solver spends its time explains why LARS wins." if lars_wins
+                        else "Where each solver spends its time:")
+    out["bench_side"] = math.isqrt(problem["n_features"])
+    out["bench_atoms"] = f"{problem['n_atoms']:,}"
+    out["bench_sentence"] = (
+        "On a CPU, scikit-learn's LARS, whose cost grows with the number of non-zeros, reached a smaller "
+        f"gap than FISTA in {fista['seconds'] / lars['seconds']:.0f} times less time at full size."
+        if lars_wins else
+        "On a CPU at full size, scikit-learn's LARS did not beat FISTA on both time and gap: "
+        f"{lars['seconds']:,.0f} s to a gap of {_e(lars['relative_gap'])}, against FISTA's "
+        f"{fista['seconds']:,.0f} s to {_e(fista['relative_gap'])}.")
+    return out
+
+
+# -- An over-complete basis ----------------------------------------------------------------------
+
+def plane_findings(most_atoms: int, min_norm_fewest_atoms: int, n_atoms: int, dimensions: int) -> dict:
+    """The 2-D example: the most atoms an l1 code uses at the smallest λ, against the fewest the
+    smallest-l2 code uses."""
+    sparse = (f"no point uses more than {most_atoms} of the {n_atoms} atoms"
+              + (f", at most the {dimensions} dimensions of the plane" if most_atoms <= dimensions else ""))
+    if most_atoms > dimensions:
+        sparse = f"some point uses {most_atoms} of the {n_atoms} atoms, more than the {dimensions} dimensions"
+    contrast = "while" if min_norm_fewest_atoms > most_atoms else "and"
+    return {"plane_sentence": (f"Even at the smallest λ, where every point is reconstructed almost exactly, "
+                               f"{sparse}, {contrast} the smallest-ℓ2 code uses at least "
+                               f"{min_norm_fewest_atoms} for every point.")}
+
+
+def _share_word(fraction: float) -> str:
+    return "most" if fraction > 0.5 else "many" if fraction >= 0.2 else "few"
+
+
+def atoms_findings(dictionary: dict) -> dict:
+    """The shared dictionary's atoms: how many are near copies of training digits, and their use."""
+    near, atoms = dictionary["near_copies"], dictionary["n_atoms"]
+    per_atom = dictionary["n_examples"] / atoms
+    word = _share_word(near / atoms)
+    sentence = (f"Learning started from {atoms:,} training digits as atoms; with {per_atom:.1f} training digits "
+                f"per atom, {word} atoms stay close to one of them: {near:,} of the {atoms:,} still have a "
+                f"cosine similarity above {dictionary['near_copy_cosine']:g} with some training digit")
+    unused = dictionary["unused_atoms"]
+    usage = (f"Each training digit uses {dictionary['training_l0']:.1f} atoms on average; "
+             + ("every atom is used by some training digit." if unused == 0
+                else f"{_count(unused, 'atom')} {'is' if unused == 1 else 'are'} used by no training digit."))
+    return {"near_copies": near, "near_copy_pct": 100 * near / atoms, "near_copy_word": word,
+            "atoms_sentence": sentence + ".", "usage_sentence": usage, "unused_atoms": unused,
+            "learned_l0": dictionary["training_l0"]}
+
+
+def frontier_findings(frontier: dict, arrays: dict) -> dict:
+    """Reconstruction against sparsity: the refitted dictionary against PCA's largest terms at the
+    same L0, the price of shrinkage, and PCA's own terms against its first components."""
+    rows = frontier["frontier"]
+    middle = next(row for row in rows if row["lam"] == frontier["lam"])
+    wins = [row for row in rows if row["mse_refit"] < row["mse_pca_largest"]]
+    if len(wins) == len(rows):
+        comparison = (f"the refitted dictionary reconstructs test digits better than PCA's largest terms "
+                      f"at every λ, from {min(r['l0'] for r in rows):.0f} to {max(r['l0'] for r in rows):.0f} "
+                      "non-zeros per digit")
+    elif wins:
+        comparison = (f"the refitted dictionary reconstructs test digits better than PCA's largest terms "
+                      f"at {len(wins)} of the {len(rows)} λ values, those with {min(r['l0'] for r in wins):.0f} "
+                      f"to {max(r['l0'] for r in wins):.0f} non-zeros per digit")
+    else:
+        comparison = "PCA's largest terms reconstruct test digits better than the refitted dictionary at every λ"
+    refit_better = sum(row["mse_refit"] < row["mse_l1"] for row in rows)
+    shrinkage = (f"refitting lowers the error at every λ: the gap between the two dictionary curves is the "
+                 "price of shrinkage" if refit_better == len(rows) else
+                 f"refitting lowers the error at {refit_better} of the {len(rows)} λ values")
+    largest, first = np.asarray(arrays["mse_pca_largest"]), np.asarray(arrays["mse_pca_first"])
+    budgets = np.asarray(arrays["pca_terms"])
+    tied = np.isclose(largest, first, rtol=1e-9, atol=0)
+    own_better = int(np.sum((largest < first) & ~tied))
+    own = "choosing each digit's own terms (the dashed line) beats a fixed list of components (dotted) "
+    if own_better == len(largest):
+        own += "at every budget"
+    elif own_better + tied.sum() == len(largest):
+        where = ", ".join(f"{s:,}" for s in budgets[tied])
+        own += (f"at every budget where the two differ (they coincide at {where} "
+                f"{'term' if list(budgets[tied]) == [1] else 'terms'})")
+    else:
+        own += f"at {own_better} of the {len(largest)} budgets"
+    return {
+        "mid_lam": middle["lam"], "mid_l0": middle["l0"], "mid_dictionary": middle["mse_refit"],
+        "mid_dictionary_l1": middle["mse_l1"], "mid_s": middle["pca_terms"],
+        "mid_pca_best": middle["mse_pca_largest"], "mid_pca_first": middle["mse_pca_first"],
+        "frontier_wins": len(wins), "frontier_points": len(rows), "refit_better": refit_better,
+        "own_terms_better": own_better, "own_terms_tied": int(tied.sum()), "pca_budgets": len(largest),
+        "comparison": comparison, "shrinkage_sentence": shrinkage[0].upper() + shrinkage[1:] + ".",
+        "own_terms_sentence": own[0].upper() + own[1:] + ".",
+        "shrinkage_summary": ("Refitting the coefficients on the chosen atoms removes the shrinkage that the ℓ1 "
+                              "penalty adds, and lowers the error at every λ." if refit_better == len(rows) else
+                              "Refitting the coefficients on the chosen atoms removes the shrinkage that the ℓ1 "
+                              f"penalty adds; it lowered the error at {refit_better} of the {len(rows)} λ values."),
+        "own_terms_summary": ("Letting each digit choose its own terms beats a fixed list of components"
+                              + (" wherever the two differ." if own_better + tied.sum() == len(largest)
+                                 else f" at {own_better} of the {len(largest)} budgets.")),
+    }
+
+
+# -- From sparse coding to neural networks -------------------------------------------------------
+
+def encoder_findings(encoder: dict) -> dict:
+    """One ISTA step, the trained ReLU layer and FISTA as encoders, compared as the chapter states it."""
+    e = encoder["encoders"]
+    untrained, trained, fista = e["untrained"], e["trained"], e["fista"]
+    m, K = encoder["n_features"], encoder["n_atoms"]
+    out = {f"{key}_{field}": e[key][name] for key in ("untrained", "trained", "fista")
+           for field, name in (("objective", "objective"), ("gap_pct", "gap_pct"), ("l0", "l0"),
+                               ("error", "reconstruction"))}
+    worth = trained["fista_iterations_worth"]
+    out["trained_worth"] = f"{worth:,}" if worth is not None else f"more than {encoder['tracked_iterations']:,}"
+    out["untrained_worth"] = untrained["fista_iterations_worth"]
+    for key in ("one_step_difference", "lipschitz", "threshold", "linear_zero_pct", "untrained_zero_pct",
+                "fista_iterations", "trained_threshold", "input_norm", "support_overlap_pct",
+                "encoder_steps", "n_train", "n_test", "n_atoms", "n_features", "side", "lam"):
+        out[key] = encoder[key]
+
+    difference = encoder["one_step_difference"]
+    out["one_step_sentence"] = (
+        f"On {encoder['n_test']:,} full-size test digits the network and ISTA agree to {_e(difference)} "
+        "(float32 rounding)." if difference < 1e-4 else
+        f"On {encoder['n_test']:,} full-size test digits the network and ISTA differ by up to "
+        f"{_e(difference, 1)}, more than float32 rounding: check the layer's weights.")
+    zeros = encoder["untrained_zero_pct"]
+    out["one_step_sparse_sentence"] = (
+        f"Yet this one-step code is barely sparse, {zeros:.1f} % zeros: the threshold λ/L = "
+        f"{encoder['threshold']:.4f} is tiny next to the correlations (2/L) Dᵀx, because "
+        f"L = {encoder['lipschitz']:,.0f} is large for a dictionary of overlapping atoms."
+        if zeros < 50 else
+        f"This one-step code has {zeros:.1f} % zeros, with the threshold λ/L = "
+        f"{encoder['threshold']:.4f} (L = {encoder['lipschitz']:,.0f}).")
+    worth_one = untrained["fista_iterations_worth"]
+    out["untrained_sentence"] = (
+        (f"The untrained layer, one ISTA step, is worth {worth_one} FISTA iteration by construction (FISTA's "
+         "first step is that same step)" if worth_one == 1 else
+         f"The untrained layer, one ISTA step, is worth {worth_one} FISTA iterations")
+        + f" and its objective, {untrained['objective']:.2f} per digit, is {untrained['gap_pct']:.0f} % above "
+        f"the optimum {fista['objective']:.2f}")
+    out["crossing_sentence"] = (
+        "the blue line, the trained layer, crosses the curve at the vertical line: the number of iterations "
+        "one forward pass replaces." if worth is not None else
+        f"the blue line, the trained layer, stays below the curve for all {encoder['tracked_iterations']:,} "
+        "iterations shown.")
+    out["untrained_active_pct"] = 100 * untrained["l0"] / K
+
+    closed = (untrained["gap_pct"] - trained["gap_pct"]) / untrained["gap_pct"] if untrained["gap_pct"] else 0.0
+    how_much = ("closes most of that" if closed > 0.5 else "closes some of that" if closed > 0
+                else "does not close that gap")
+    share = "half" if 2 * m == K else f"{m / K:.2g} times"
+    cost = (f"for the cost of one matrix product: m·K multiplications per digit, "
+            + (f"{share} the K² of a single FISTA iteration here" if m < K
+               else "no less than the K² of a single FISTA iteration here"))
+    out["cheaper_than_one_iteration"] = m < K
+    out["cost_summary"] = "less than the cost of one" if m < K else "no less than the cost of one"
+    out["trained_sentence"] = (
+        f"Training the same layer {how_much}: {trained['objective']:.2f}, a gap of {trained['gap_pct']:.0f} %, "
+        f"as good as {out['trained_worth']} FISTA iterations, {cost}.")
+    out["gap_closed_pct"] = 100 * closed
+    out["reaches_optimum"] = trained["gap_pct"] <= 0
+    out["optimum_sentence"] = (
+        "It does not reach the optimum: the layer decides every atom's value from the input alone, in one "
+        "pass, while the solver's iterations let atoms that explain the same strokes compete until one of "
+        "them wins." if trained["gap_pct"] > 0 else "It reaches the optimum on these digits.")
+    raised = encoder["trained_threshold"] > encoder["threshold"]
+    sparser = trained["l0"] < untrained["l0"]
+    out["threshold_sentence"] = (
+        f"At full size, training {'raises' if raised else 'lowers'} the threshold (minus the bias) from λ/L = "
+        f"{encoder['threshold']:.4f} to {encoder['trained_threshold']:.3f} on average"
+        + (": many more zeros." if raised and sparser else "."))
+    between = untrained["l0"] > trained["l0"] > fista["l0"]
+    out["codes_between"] = between
+    out["codes_sentence"] = (
+        ("At full size, the trained layer reaches its objective with a sparser code than one ISTA step but a "
+         "denser one than FISTA's: " if between else "At full size, the encoders use ")
+        + f"{untrained['l0']:,.0f}, {trained['l0']:.1f} and {fista['l0']:.1f} active atoms per digit on average"
+        + ("." if between else " for one ISTA step, the trained layer and FISTA."))
+    out["summary_codes_sentence"] = (
+        f"The trained layer's codes are sparser than one step's ({trained['l0']:.1f} against "
+        f"{untrained['l0']:,.0f} active atoms) but denser than the true sparse code's ({fista['l0']:.1f})."
+        if between else
+        f"Active atoms per digit: {untrained['l0']:,.0f} for one step, {trained['l0']:.1f} for the trained "
+        f"layer, {fista['l0']:.1f} for the true sparse code.")
+    return out
+
+
+def shown_codes_findings(arrays: dict) -> dict:
+    """How many atoms each encoder switches on in the digits the chapter draws (numbers, no verdict)."""
+    counts = {key: [int(n) for n in (np.asarray(arrays[f"shown_{key}"]) > 0).sum(axis=1)]
+              for key in ("untrained", "trained", "fista")}
+    atoms = np.asarray(arrays["shown_untrained"]).shape[1]
+
+    def listed(numbers):
+        words = [f"{n:,}" for n in numbers]
+        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+    return {"shown_sentence": (
+        f"In these digits one ISTA step switches on {listed(counts['untrained'])} of the {atoms:,} atoms, each a "
+        f"little (mind the scales: its values are tiny); the trained layer switches on {listed(counts['trained'])}, "
+        f"and FISTA {listed(counts['fista'])}.")}

@@ -1,0 +1,292 @@
+"""The Part I chapters' verdicts: pinned against the committed studies, and each sentence's
+wording checked on hand-made inputs (both branches)."""
+
+import json
+
+import numpy as np
+import pytest
+
+from sparsebook.findings import coding
+from sparsebook.sweep import load_study, results_dir
+
+
+# -- hand-made inputs: every sentence generator, both ways --------------------------------------
+
+def scales(objectives, l0s):
+    return {"scales": [{"scale": s, "objective": o, "l0": l} for s, o, l in zip((0.3, 1.0, 3.0, 10.0), objectives, l0s)]}
+
+
+def test_scale_sentence_says_the_objective_falls_and_the_codes_densify():
+    found = coding.scale_findings(scales([9.0, 5.0, 3.0, 1.0], [2.0, 4.0, 8.0, 16.0]))
+    assert found["scale_objective_falls"] and found["scale_l0_rises"] and found["scale_monotone"]
+    assert "falls from 5 to 1" in found["scale_sentence"] and "rises from 4.0 to 16.0" in found["scale_sentence"]
+    assert "both at every larger scale" in found["scale_sentence"] and "sparsity is lost" in found["scale_sentence"]
+    assert "keeps falling" in found["scale_summary"]
+
+
+def test_scale_sentence_when_inflating_the_atoms_does_not_pay():
+    found = coding.scale_findings(scales([9.0, 5.0, 6.0, 7.0], [2.0, 4.0, 3.0, 2.0]))
+    assert not found["scale_objective_falls"] and not found["scale_l0_rises"]
+    assert "rises from 5 to 7" in found["scale_sentence"] and "falls from 4.0 to 2.0" in found["scale_sentence"]
+    assert "did not buy" in found["scale_sentence"] and "sparsity is lost" not in found["scale_sentence"]
+    assert "did not both" in found["scale_summary"]
+
+
+def dictionary_summary(objectives, increases=0, near=100, unused=0):
+    return {"objectives": objectives, "objective_increases": increases, "n_examples": 1000, "side": 14,
+            "training_l0": 12.34, "largest_atom_norm": 1.0, "train_seconds": 5400.0, "n_atoms": 392,
+            "near_copies": near, "near_copy_cosine": 0.9, "unused_atoms": unused}
+
+
+def test_learning_sentence_with_and_without_increases():
+    found = coding.learning_findings(dict(dictionary_summary([100.0, 50.0, 40.0]), device="cpu (2 cores)"))
+    assert "falls from 100 to 40 (with no increase in between)" in found["learning_sentence"]
+    assert "2 epochs on 1,000 training digits" in found["learning_sentence"]
+    assert "rose at none of the 2" in found["learning_summary"] and found["learn_time"] == "90 minutes on a 2-core CPU"
+    found = coding.learning_findings(dictionary_summary([100.0, 50.0, 60.0], increases=1))
+    assert "rising at 1 epoch of 2" in found["learning_sentence"] and "yet" in found["learning_summary"]
+
+
+def objective_summary(needed, final, true_gap=1e-7):
+    return {"iterations": 1000, "target_gap": 1e-4, "reference_gap": 1e-8, "iterations_to_target": needed, "final_gap": final,
+            "certified_true_gap": true_gap, "certified_iterations": 500}
+
+
+def test_convergence_sentences_when_momentum_and_restarts_pay():
+    found = coding.convergence_findings(
+        objective_summary({"ista": None, "fista": 300, "restart": 200}, {"ista": 1e-2, "fista": 1e-6, "restart": 1e-12}),
+        gap_fista=[1.0, 0.5, 0.6, 0.1])
+    assert "ISTA needs more than 1,000 iterations, FISTA 300 and FISTA with restarts 200" in found["convergence_sentence"]
+    assert "1e-4" in found["convergence_sentence"] and "1.0e-12" in found["convergence_sentence"]
+    assert found["momentum_pays"] and found["restart_closer"] and found["restart_sooner"]
+    assert "pays again, sooner still and 1,000,000 times closer" in found["momentum_sentence"]
+    assert "buys more" in found["momentum_summary"]
+    assert "rising at 1 iteration of 1,000" in found["wobble_sentence"]
+    assert found["certified_cautious"] and "1,000 times closer than certified" in found["certified_sentence"]
+
+
+def test_convergence_sentences_when_neither_pays():
+    found = coding.convergence_findings(
+        objective_summary({"ista": 100, "fista": 300, "restart": 400}, {"ista": 1e-6, "fista": 1e-5, "restart": 1e-5},
+                          true_gap=2e-4),
+        gap_fista=[1.0, 0.5, 0.1])
+    assert not found["momentum_pays"] and not found["restart_closer"]
+    assert "does not beat ISTA" in found["momentum_sentence"] and "does not end closer" in found["momentum_sentence"]
+    assert "did not beat ISTA" in found["momentum_summary"] and "did not end closer" in found["momentum_summary"]
+    assert "never rises" in found["wobble_sentence"]
+    assert not found["certified_cautious"] and "tight" in found["certified_sentence"]
+
+
+def test_convergence_sentence_when_restarts_end_closer_but_not_sooner():
+    found = coding.convergence_findings(
+        objective_summary({"ista": None, "fista": 219, "restart": 220}, {"ista": 1e-2, "fista": 3e-7, "restart": 3e-13}),
+        gap_fista=[1.0, 0.5])
+    assert found["restart_closer"] and not found["restart_sooner"]
+    assert "1,000,000 times closer after 1,000 iterations, though it reaches 1e-4 no sooner" in found["momentum_sentence"]
+
+
+def benchmark(lars_seconds, lars_gap):
+    return {"problem": {"n_digits": 10_000, "n_features": 784, "n_atoms": 1568, "lam": 1.0, "avg_l0": 31.0},
+            "machine": {"cpu_count": 2},
+            "methods": [{"name": "fista_float32", "seconds": 400.0, "iterations": 900, "relative_gap": 1e-4,
+                         "extrapolated": False, "n_digits_run": 10_000},
+                        {"name": "sklearn_lasso_lars", "seconds": lars_seconds, "relative_gap": lars_gap},
+                        {"name": "sklearn_lasso_cd", "seconds": 800.0, "relative_gap": 1e-4}]}
+
+
+def test_benchmark_sentences_both_ways():
+    found = coding.benchmark_findings(benchmark(50.0, 1e-6))
+    assert found["bench_lars_wins"] and "in 8 times less time" in found["bench_sentence"]
+    assert found["bench_lars_versus"] == "8 times faster than FISTA" and found["bench_cd_versus"] == "2.0 times FISTA's time"
+    assert found["bench_side"] == 28 and found["bench_atoms"] == "1,568" and "explains why LARS wins" in found["bench_why"]
+    found = coding.benchmark_findings(benchmark(500.0, 1e-6))
+    assert not found["bench_lars_wins"] and "did not beat FISTA" in found["bench_sentence"]
+    assert "wins" not in found["bench_why"]
+
+
+def test_plane_sentence_both_ways():
+    found = coding.plane_findings(most_atoms=2, min_norm_fewest_atoms=4, n_atoms=4, dimensions=2)
+    assert "no point uses more than 2 of the 4 atoms, at most the 2 dimensions" in found["plane_sentence"]
+    assert "while the smallest-ℓ2 code uses at least 4" in found["plane_sentence"]
+    found = coding.plane_findings(most_atoms=3, min_norm_fewest_atoms=3, n_atoms=4, dimensions=2)
+    assert "some point uses 3 of the 4 atoms, more than the 2 dimensions" in found["plane_sentence"]
+    assert ", and the smallest-ℓ2 code" in found["plane_sentence"]
+
+
+def test_atoms_sentences_name_the_share_of_near_copies():
+    found = coding.atoms_findings(dictionary_summary([1.0], near=300))
+    assert found["near_copy_word"] == "most" and "300 of the 392 still have" in found["atoms_sentence"]
+    assert "every atom is used" in found["usage_sentence"]
+    found = coding.atoms_findings(dictionary_summary([1.0], near=100, unused=1))
+    assert found["near_copy_word"] == "many" and "1 atom is used by no training digit" in found["usage_sentence"]
+    assert coding.atoms_findings(dictionary_summary([1.0], near=10))["near_copy_word"] == "few"
+
+
+def frontier(refit, pca, l1=None):
+    rows = [{"lam": lam, "l0": l0, "mse_refit": r, "mse_l1": (l1 or [2 * x for x in refit])[i],
+             "mse_pca_largest": p, "pca_terms": round(l0), "mse_pca_first": 2 * p}
+            for i, (lam, l0, r, p) in enumerate(zip((0.1, 0.5, 2.0), (40.0, 20.0, 10.0), refit, pca))]
+    return {"lam": 0.5, "frontier": rows}
+
+
+def test_frontier_sentences_every_some_and_no_win():
+    arrays = {"pca_terms": np.array([1, 2, 4]), "mse_pca_largest": np.array([3.0, 2.0, 1.0]),
+              "mse_pca_first": np.array([3.0, 2.5, 2.0])}
+    found = coding.frontier_findings(frontier([1.0, 2.0, 3.0], [2.0, 3.0, 4.0]), arrays)
+    assert found["comparison"].startswith("the refitted dictionary reconstructs test digits better than PCA's "
+                                          "largest terms at every λ")
+    assert found["mid_l0"] == 20.0 and found["mid_s"] == 20
+    assert "at every budget where the two differ (they coincide at 1 term)" in found["own_terms_sentence"]
+    assert "at every λ" in found["shrinkage_sentence"]
+    found = coding.frontier_findings(frontier([1.0, 2.0, 3.0], [2.0, 1.0, 1.0], l1=[2.0, 1.0, 4.0]),
+                                     dict(arrays, mse_pca_first=np.array([4.0, 2.5, 0.5])))
+    assert "at 1 of the 3 λ values, those with 40 to 40 non-zeros" in found["comparison"]
+    assert "at 2 of the 3 λ values" in found["shrinkage_sentence"]
+    assert "at 2 of the 3 budgets" in found["own_terms_sentence"]
+    found = coding.frontier_findings(frontier([3.0, 3.0, 3.0], [2.0, 1.0, 1.0]), arrays)
+    assert found["comparison"].startswith("PCA's largest terms reconstruct test digits better")
+
+
+def encoder_summary(untrained, trained, fista, difference=1e-8, zeros=0.7, trained_threshold=0.17, worth=26):
+    def scores(objective, l0, gap, worth_):
+        return {"objective": objective, "reconstruction": objective / 2, "penalty": objective / 2, "l0": l0,
+                "gap_pct": gap, "fista_iterations_worth": worth_}
+    return {"encoders": {"untrained": scores(*untrained, 1), "trained": scores(*trained, worth),
+                         "fista": scores(*fista, 600)},
+            "n_features": 784, "n_atoms": 1568, "tracked_iterations": 300, "one_step_difference": difference,
+            "lipschitz": 1400.0, "threshold": 1 / 1400, "linear_zero_pct": 0.0, "untrained_zero_pct": zeros,
+            "fista_iterations": 600, "trained_threshold": trained_threshold, "input_norm": 100.0,
+            "support_overlap_pct": 90.0, "encoder_steps": 20_000, "n_train": 60_000, "n_test": 2000,
+            "side": 28, "lam": 1.0}
+
+
+def test_encoder_sentences_when_training_helps():
+    found = coding.encoder_findings(encoder_summary((12.0, 1500, 90.0), (7.0, 30, 10.0), (6.4, 10, 0.0)))
+    assert "agree to 1e-8 (float32 rounding)" in found["one_step_sentence"]
+    assert "barely sparse, 0.7 % zeros" in found["one_step_sparse_sentence"]
+    assert "by construction" in found["untrained_sentence"] and "90 % above" in found["untrained_sentence"]
+    assert "closes most of that" in found["trained_sentence"] and "26 FISTA iterations" in found["trained_sentence"]
+    assert "half the K²" in found["trained_sentence"] and found["cost_summary"] == "less than the cost of one"
+    assert "does not reach the optimum" in found["optimum_sentence"]
+    assert "raises the threshold" in found["threshold_sentence"] and "many more zeros" in found["threshold_sentence"]
+    assert found["codes_between"] and "sparser code than one ISTA step" in found["codes_sentence"]
+    assert "sparser than one step's" in found["summary_codes_sentence"]
+    assert "crosses the curve" in found["crossing_sentence"]
+
+
+def test_encoder_sentences_when_training_does_not_help():
+    found = coding.encoder_findings(encoder_summary((12.0, 800, 90.0), (12.5, 900, 95.0), (6.4, 10, 0.0),
+                                                    difference=1e-2, zeros=60.0, trained_threshold=1e-4, worth=None))
+    assert "differ by up to 1.0e-2" in found["one_step_sentence"]
+    assert "has 60.0 % zeros" in found["one_step_sparse_sentence"]
+    assert "does not close that gap" in found["trained_sentence"]
+    assert "more than 300 FISTA iterations" in found["trained_sentence"]
+    assert "lowers the threshold" in found["threshold_sentence"] and "zeros" not in found["threshold_sentence"]
+    assert not found["codes_between"] and "the encoders use" in found["codes_sentence"]
+    assert "stays below the curve" in found["crossing_sentence"]
+
+
+# -- the committed full-size studies: the verdicts the pages state --------------------------------
+
+STUDIES = ("coding_dictionary", "coding_objective", "coding_frontier", "coding_encoder_dictionary", "coding_encoder")
+
+
+class Committed(dict):
+    """The committed studies, each loaded when first asked for."""
+
+    def __missing__(self, name):
+        self[name] = load_study(name, "full")
+        return self[name]
+
+
+@pytest.fixture(scope="module")
+def committed():
+    return Committed()
+
+
+def test_committed_studies_are_full_size(committed):
+    for name in STUDIES:
+        assert committed[name][0]["mode"] == "full", name
+    dictionary = committed["coding_dictionary"][0]
+    assert (dictionary["n_pixels"], dictionary["n_atoms"], dictionary["n_examples"]) == (784, 1568, 10_000)
+    assert dictionary["n_epochs"] == 15 and dictionary["lam"] == 0.5
+    encoder_dictionary = committed["coding_encoder_dictionary"][0]
+    assert (encoder_dictionary["n_atoms"], encoder_dictionary["n_epochs"], encoder_dictionary["nonnegative"]) == (1568, 10, True)
+    encoder = committed["coding_encoder"][0]
+    assert encoder["encoder_steps"] == 20_000 and encoder["n_train"] == 60_000
+
+
+def test_results_stay_small():
+    sizes = [path.stat().st_size for path in results_dir().glob("coding_*")]
+    assert len(sizes) == 10 and sum(sizes) < 8e6
+
+
+def test_the_norm_bound_verdict(committed):
+    found = coding.scale_findings(committed["coding_objective"][0])
+    assert found["scale_objective_falls"] and found["scale_l0_rises"] and found["scale_monotone"]
+    assert "sparsity is lost" in found["scale_sentence"] and "keeps falling" in found["scale_summary"]
+
+
+def test_dictionary_learning_never_went_uphill(committed):
+    for name in ("coding_dictionary", "coding_encoder_dictionary"):
+        found = coding.learning_findings(committed[name][0])
+        assert found["objective_increases"] == 0, name
+        assert found["largest_atom_norm"] <= 1 + 1e-5
+    assert "with no increase in between" in coding.learning_findings(committed["coding_dictionary"][0])["learning_sentence"]
+
+
+def test_the_convergence_verdicts(committed):
+    summary, arrays = committed["coding_objective"]
+    found = coding.convergence_findings(summary, arrays["gap_fista"])
+    assert summary["iterations_to_target"]["ista"] is None  # ISTA does not reach 1e-4 in 1,000 iterations
+    assert found["momentum_pays"] and found["restart_closer"] and found["restart_sooner"]
+    assert "pays again, sooner still" in found["momentum_sentence"]
+    assert found["fista_rises"] == 0 and "never rises" in found["wobble_sentence"]
+    assert found["certified_cautious"] and found["certified_sentence"].startswith("The bound is cautious")
+    assert summary["reference_certified_gap"] <= summary["reference_gap"]  # f* is certified
+
+
+def test_the_solver_benchmark_verdict():
+    benchmark = json.loads((results_dir() / "solver_benchmark.json").read_text())
+    found = coding.benchmark_findings(benchmark)
+    assert found["bench_lars_wins"] and "explains why LARS wins" in found["bench_why"]
+    assert found["bench_lars_versus"].endswith("times faster than FISTA")
+    assert found["bench_cd_versus"].endswith("times faster than FISTA")
+
+
+def test_the_atoms_verdicts(committed):
+    found = coding.atoms_findings(committed["coding_dictionary"][0])
+    assert found["near_copy_word"] == "many" and found["unused_atoms"] == 0
+    assert "many atoms stay close" in found["atoms_sentence"]
+
+
+def test_the_frontier_verdicts(committed):
+    summary, arrays = committed["coding_frontier"]
+    found = coding.frontier_findings(summary, arrays)
+    assert found["frontier_wins"] == 4 and found["frontier_points"] == 6
+    assert "at 4 of the 6 λ values, those with 25 to 122 non-zeros per digit" in found["comparison"]
+    assert found["mid_dictionary"] < found["mid_pca_best"] < found["mid_pca_first"]
+    assert found["refit_better"] == 6 and "at every λ" in found["shrinkage_sentence"]
+    assert found["own_terms_better"] + found["own_terms_tied"] == found["pca_budgets"]
+    assert found["own_terms_tied"] == 1 and "they coincide at 1 term" in found["own_terms_sentence"]
+
+
+def test_the_encoder_verdicts(committed):
+    found = coding.encoder_findings(committed["coding_encoder"][0])
+    assert found["one_step_difference"] < 1e-4 and "float32 rounding" in found["one_step_sentence"]
+    assert found["untrained_zero_pct"] < 50 and "barely sparse" in found["one_step_sparse_sentence"]
+    assert found["untrained_worth"] == 1 and "by construction" in found["untrained_sentence"]
+    assert found["gap_closed_pct"] > 50 and "closes most of that" in found["trained_sentence"]
+    assert found["trained_worth"] == "36" and found["cheaper_than_one_iteration"]
+    assert not found["reaches_optimum"] and "does not reach the optimum" in found["optimum_sentence"]
+    assert "raises the threshold" in found["threshold_sentence"] and "many more zeros" in found["threshold_sentence"]
+    assert found["codes_between"] and "sparser code than one ISTA step" in found["codes_sentence"]
+    assert "crosses the curve" in found["crossing_sentence"]
+
+
+def test_shown_codes_sentence_lists_the_counts():
+    arrays = {"shown_untrained": np.ones((2, 5)), "shown_trained": np.array([[1, 0, 0, 2, 0], [0, 0, 0, 1, 0]]),
+              "shown_fista": np.array([[1, 0, 0, 0, 0], [0, 0, 0, 1, 1]])}
+    sentence = coding.shown_codes_findings(arrays)["shown_sentence"]
+    assert "switches on 5 and 5 of the 5 atoms" in sentence and "the trained layer switches on 2 and 1" in sentence
+    assert sentence.endswith("and FISTA 1 and 2.")
