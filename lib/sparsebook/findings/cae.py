@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..plots import format_lam
+from . import check_runs, run_at
 
 DECODERS = {"transpose": "transposed convolution", "subpixel": "sub-pixel"}  #: Decoder key -> label in tables.
 WITH = {"transpose": "the transposed convolution", "subpixel": "the sub-pixel decoder"}  #: Decoder key -> in prose.
@@ -67,27 +68,7 @@ def _of(k: int, n: int) -> str:
 # --- checks ----------------------------------------------------------------------------------
 
 def _check_runs(runs, fields: tuple, what: str) -> list[dict]:
-    if not isinstance(runs, (list, tuple)) or not runs:
-        raise ValueError(f"{what} must be a non-empty list of run records (dicts)")
-    for i, run in enumerate(runs):
-        if not isinstance(run, dict):
-            raise TypeError(f"{what}[{i}] must be a dict (a run record), got {type(run).__name__}")
-        missing = [field for field in fields if field not in run]
-        if missing:
-            raise ValueError(f"{what}[{i}] (λ = {run.get('lam')}) lacks {missing}; pass the runs of "
-                             "load_results(...)['runs'] or of source_runs(...)")
-    runs = sorted(runs, key=lambda run: run["lam"])
-    lams = [run["lam"] for run in runs]
-    if len(set(lams)) != len(lams):
-        raise ValueError(f"{what} holds two runs with the same λ: {lams}")
-    return runs
-
-
-def _by_lam(runs: list[dict], lam: float, what: str) -> dict:
-    for run in runs:
-        if np.isclose(run["lam"], lam, rtol=1e-9, atol=0):
-            return run
-    raise ValueError(f"{what} has no run at λ = {format_lam(lam)}; the chapter needs it")
+    return check_runs(runs, fields, what, advice="pass the runs of load_results(...)['runs'] or of source_runs(...)")
 
 
 # --- the full-size runs ------------------------------------------------------------------------
@@ -126,10 +107,10 @@ def findings(transpose, subpixel, cnn, source, weight200) -> dict:
     if lams[0] != 0 or len(lams) < 3:
         raise ValueError(f"the runs must hold λ = 0 and at least two λ > 0, got {lams}")
     for lam in (FIRST_LAM, CURVE_LAM):
-        _by_lam(runs["transpose"], lam, "transpose")
-    _by_lam(cnn, 0.0, "cnn")
-    _by_lam(cnn, FIRST_LAM, "cnn")
-    weighted = _by_lam(weight200, 0.0, "weight200")
+        run_at(runs["transpose"], lam, "transpose")
+    run_at(cnn, 0.0, "cnn")
+    run_at(cnn, FIRST_LAM, "cnn")
+    weighted = run_at(weight200, 0.0, "weight200")
     if weighted["reconstruction_weight"] == 1:
         raise ValueError("weight200 holds a run with the reconstruction counted once; pass the records of "
                          "results/cae_transpose_weight200.json")
@@ -156,28 +137,28 @@ def findings(transpose, subpixel, cnn, source, weight200) -> dict:
         name = LAM_NAMES.get(run["lam"], format_lam(run["lam"]))
         out.update({f"source_acc_{name}": run["test_accuracy"], f"source_avr_{name}": run["avr_train_batch"],
                     f"source_loss_ae_{name}": run["loss_ae"]})
-    cnn0 = _by_lam(cnn, 0.0, "cnn")
+    cnn0 = run_at(cnn, 0.0, "cnn")
     out.update({"cnn_acc_0": cnn0["test_accuracy"], "cnn_avr_0": cnn0["avr_test"],
                 "weight200_acc": weighted["test_accuracy"], "weight200_avr": weighted["avr_test"],
                 "weight200_mse": weighted["reconstruction_mse_test"],
                 "source_loss_ae_per_value": source[0]["loss_ae"] / (PIXELS * 200)})
     out.update(activity_without_penalty({d: r[0] for d, r in runs.items()}, cnn0))
     out.update(penalty_makes_sparse({d: r[0] for d, r in runs.items()},
-                                    {d: _by_lam(r, FIRST_LAM, d) for d, r in runs.items()}))
+                                    {d: run_at(r, FIRST_LAM, d) for d, r in runs.items()}))
     out.update(source_activity(runs["transpose"], source))
     out.update(bug_direction(runs["transpose"][0], weighted, source[0]))
     for decoder, decoder_runs in runs.items():
         out.update(reconstruction_trend(decoder, decoder_runs))
     out.update(rounded_errors(runs))
     out.update(sparse_code_redraws(runs["transpose"][-1]))
-    out.update(sparsity_speed({d: _by_lam(r, CURVE_LAM, d) for d, r in runs.items()}))
+    out.update(sparsity_speed({d: run_at(r, CURVE_LAM, d) for d, r in runs.items()}))
     out.update(sparsity_speed_grid(runs))
     out.update(reconstruction_comparison(runs))
     out.update(reconstruction_measures(runs))
     out.update(source_loss_trend(source))
     out.update(weight200_effect(runs["transpose"][0], weighted))
-    out.update(accuracy_gain(runs["transpose"][0], _by_lam(runs["transpose"], FIRST_LAM, "transpose"),
-                             source[0], _by_lam(source, FIRST_LAM, "source"), weighted))
+    out.update(accuracy_gain(runs["transpose"][0], run_at(runs["transpose"], FIRST_LAM, "transpose"),
+                             source[0], run_at(source, FIRST_LAM, "source"), weighted))
     out.update(lessons(out))
     return out
 
@@ -219,7 +200,7 @@ def source_activity(transpose: list[dict], source: list[dict]) -> dict:
     """The source's codes against ours, both counted on a training batch, and its unpenalised accuracy."""
     n = len(source)
     denser = sum(s["avr_train_batch"] > o["avr_train_batch"] for o, s in zip(transpose, source))
-    first_ours, first_source = _by_lam(transpose, FIRST_LAM, "transpose"), _by_lam(source, FIRST_LAM, "source")
+    first_ours, first_source = run_at(transpose, FIRST_LAM, "transpose"), run_at(source, FIRST_LAM, "source")
     if denser == n:
         head = "The source's codes are denser than ours at every λ of the grid"
     elif denser == 0:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..plots import format_lam
+from . import check_runs, run_at
 from ..reference import SOURCE_2016_SETUP
 
 RUN_FIELDS = ("lam", "test_accuracy", "avr_test", "avr_train_batch", "units", "dead_maps",
@@ -90,29 +91,8 @@ def maps_carrying(map_rates, share: float = ACTIVITY_SHARE) -> int:
 # --- checks ----------------------------------------------------------------------------------
 
 def _check_runs(runs, fields: tuple, what: str, need_zero: bool = True) -> list[dict]:
-    if not isinstance(runs, (list, tuple)) or not runs:
-        raise ValueError(f"{what} must be a non-empty list of run records (dicts)")
-    for i, run in enumerate(runs):
-        if not isinstance(run, dict):
-            raise TypeError(f"{what}[{i}] must be a dict (a run record), got {type(run).__name__}")
-        missing = [field for field in fields if field not in run]
-        if missing:
-            raise ValueError(f"{what}[{i}] (λ = {run.get('lam')}) lacks {missing}; pass the runs of "
-                             "load_results(...)['runs'] or of source_runs(...)")
-    runs = sorted(runs, key=lambda run: run["lam"])
-    lams = [run["lam"] for run in runs]
-    if len(set(lams)) != len(lams):
-        raise ValueError(f"{what} holds two runs with the same λ: {lams}")
-    if need_zero and (lams[0] != 0 or len(lams) < 3):
-        raise ValueError(f"{what} must hold the run at λ = 0 and at least two runs with λ > 0, got λ = {lams}")
-    return runs
-
-
-def _by_lam(runs: list[dict], lam: float, what: str) -> dict:
-    for run in runs:
-        if np.isclose(run["lam"], lam, rtol=1e-9, atol=0):
-            return run
-    raise ValueError(f"{what} has no run at λ = {format_lam(lam)}; the chapter needs it")
+    return check_runs(runs, fields, what, grid=need_zero,
+                      advice="pass the runs of load_results(...)['runs'] or of source_runs(...)")
 
 
 # --- the full-size runs ------------------------------------------------------------------------
@@ -142,8 +122,8 @@ def findings(runs, source, mlp_runs) -> dict:
     if lams != [run["lam"] for run in source]:
         raise ValueError(f"runs and source must share their λ grid, got {lams} and {[r['lam'] for r in source]}")
     for lam in lams:
-        _by_lam(mlp_runs, lam, "mlp_runs")
-    _by_lam(runs, EXAMPLE_LAM, "runs")
+        run_at(mlp_runs, lam, "mlp_runs")
+    run_at(runs, EXAMPLE_LAM, "runs")
     base, first, largest = runs[0], runs[1], runs[-1]
     units, maps = int(base["units"]), len(base["map_firing_rates_train"])
     positions = units // maps
@@ -248,7 +228,7 @@ def _largest_lam(runs: list[dict], source: list[dict]) -> dict:
 def _first_cut(runs: list[dict], mlp_runs: list[dict]) -> dict:
     """How much the smallest λ > 0 lowers the activity, in the CNN and in the fully connected network."""
     cnn0, cnn1 = runs[0], runs[1]
-    mlp0, mlp1 = mlp_runs[0], _by_lam(mlp_runs, cnn1["lam"], "mlp_runs")
+    mlp0, mlp1 = mlp_runs[0], run_at(mlp_runs, cnn1["lam"], "mlp_runs")
     denser = cnn0["avr_test"] > mlp0["avr_test"]
     size = (f" (it has {cnn0['units'] / mlp0['units']:.0f} times more units)"
             if mlp0.get("units") and cnn0["units"] > mlp0["units"] else "")
@@ -292,13 +272,13 @@ def _unpenalised(runs: list[dict], mlp_runs: list[dict]) -> dict:
 
 def _same_lam(runs: list[dict], mlp_runs: list[dict]) -> dict:
     """The two networks at each λ > 0 of the CNN's grid: active units and accuracy."""
-    pairs = [(run, _by_lam(mlp_runs, run["lam"], "mlp_runs")) for run in runs[1:]]
+    pairs = [(run, run_at(mlp_runs, run["lam"], "mlp_runs")) for run in runs[1:]]
     n = len(pairs)
     ratios = [c["avr_test"] / m["avr_test"] if m["avr_test"] > 0 else float("inf") for c, m in pairs]
     gaps = [100 * (m["test_accuracy"] - c["test_accuracy"]) for c, m in pairs]
     fewer = sum(r > 1 for r in ratios)
     higher, lower = sum(g > 0 for g in gaps), sum(g < 0 for g in gaps)
-    example_cnn, example_mlp = (_by_lam(runs, EXAMPLE_LAM, "runs"), _by_lam(mlp_runs, EXAMPLE_LAM, "mlp_runs"))
+    example_cnn, example_mlp = (run_at(runs, EXAMPLE_LAM, "runs"), run_at(mlp_runs, EXAMPLE_LAM, "mlp_runs"))
     example = (f"{_units(example_mlp['avr_test'])} active units for {example_mlp['test_accuracy']:.4f} at "
                f"{_lam(EXAMPLE_LAM)}, where the CNN has {_units(example_cnn['avr_test'])} for "
                f"{example_cnn['test_accuracy']:.4f}")
@@ -325,7 +305,7 @@ def _same_lam(runs: list[dict], mlp_runs: list[dict]) -> dict:
 
 def _layer_share(runs: list[dict], mlp_runs: list[dict]) -> dict:
     """The two networks at each λ > 0 of the CNN's grid, activity counted as a share of each one's layer."""
-    pairs = [(run, _by_lam(mlp_runs, run["lam"], "mlp_runs")) for run in runs[1:]]
+    pairs = [(run, run_at(mlp_runs, run["lam"], "mlp_runs")) for run in runs[1:]]
     n = len(pairs)
     shares = [(100 * c["avr_test"] / c["units"], 100 * m["avr_test"] / m["units"]) for c, m in pairs]
     cnn_sparser = sum(c < m for c, m in shares)

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from ..plots import format_lam
+from . import check_runs, run_at
 
 RUN_FIELDS = ("lam", "test_accuracy", "avr_test", "avr_train_batch", "dead_units", "units")
 FULL_FIELDS = RUN_FIELDS + ("n_train", "n_test", "firing_rates_train", "firing_rates_test")
@@ -82,29 +83,8 @@ def _steps_against(values, direction: str) -> list[int]:
 
 def _check_runs(runs, fields: tuple, what: str, grid: bool = True) -> list[dict]:
     """``runs`` sorted by λ, after checking their fields; ``grid``: λ = 0 and two λ > 0 are required."""
-    if not isinstance(runs, (list, tuple)) or not runs:
-        raise ValueError(f"{what} must be a non-empty list of run records (dicts)")
-    for i, run in enumerate(runs):
-        if not isinstance(run, dict):
-            raise TypeError(f"{what}[{i}] must be a dict (a run record), got {type(run).__name__}")
-        missing = [field for field in fields if field not in run]
-        if missing:
-            raise ValueError(f"{what}[{i}] (λ = {run.get('lam')}) lacks {missing}; "
-                             "pass the runs of results/mlp.json or of sweep('mlp', ...)")
-    runs = sorted(runs, key=lambda run: run["lam"])
-    lams = [run["lam"] for run in runs]
-    if len(set(lams)) != len(lams):
-        raise ValueError(f"{what} holds two runs with the same λ: {lams}")
-    if grid and (lams[0] != 0 or len(lams) < 3):
-        raise ValueError(f"{what} must hold the run at λ = 0 and at least two runs with λ > 0, got λ = {lams}")
-    return runs
-
-
-def _by_lam(runs: list[dict], lam: float, what: str) -> dict:
-    for run in runs:
-        if np.isclose(run["lam"], lam, rtol=1e-9, atol=0):
-            return run
-    raise ValueError(f"{what} has no run at λ = {format_lam(lam)}; the chapter needs it")
+    return check_runs(runs, fields, what, grid=grid,
+                      advice="pass the runs of results/mlp.json or of sweep('mlp', ...)")
 
 
 # --- the full-size runs ------------------------------------------------------------------------
@@ -279,7 +259,7 @@ def _dead_units(runs: list[dict]) -> dict:
         penalty = "With a penalty, too: at no λ of the grid does a unit stay silent on every digit."
     trend = f"The number of dead units {_trend(lams, dead, lambda d: f'{d:,}')}."
     rising = not _steps_against(dead, "rises")
-    at = _by_lam(runs, REVIVED_LAM, "runs")
+    at = run_at(runs, REVIVED_LAM, "runs")
     return {"dead_0": dead[0], "dead_largest_lam": dead[-1], "dead_rise_every_step": rising,
             "dead_penalised_runs": k, "dead_at_detail": int(at["dead_units"]),
             "dead_pct_at_detail": 100 * at["dead_units"] / units,
@@ -290,7 +270,7 @@ def _selectivity(runs: list[dict]) -> dict:
     """How often the median living unit fires on the training digits, in the histograms' runs."""
     medians, n_train = {}, int(runs[0]["n_train"])
     for lam in HISTOGRAM_LAMS:
-        rates = np.asarray(_by_lam(runs, lam, "runs")["firing_rates_train"], dtype=float)
+        rates = np.asarray(run_at(runs, lam, "runs")["firing_rates_train"], dtype=float)
         alive = rates[rates > 0]
         medians[lam] = float(np.median(alive)) if alive.size else 0.0
     base, *penalised = HISTOGRAM_LAMS
@@ -310,7 +290,7 @@ def _selectivity(runs: list[dict]) -> dict:
         verdict = "the surviving units have become selective"
     else:
         verdict = "the surviving units have not become more selective at every λ shown"
-    base_rates = np.asarray(_by_lam(runs, base, "runs")["firing_rates_train"], dtype=float)
+    base_rates = np.asarray(run_at(runs, base, "runs")["firing_rates_train"], dtype=float)
     unit = "unit" if (base_rates > 0).all() else "unit among those that fire on some training digit"
     sentence = (f"Without a penalty the median {unit} fires on {digits(medians[base])} of the "
                 f"{n_train:,} training digits; with the penalty, of the units that fire on some training digit "
@@ -327,7 +307,7 @@ def _revived(runs: list[dict]) -> dict:
         test = np.asarray(run["firing_rates_test"], dtype=float)
         train_dead[run["lam"]] = int((train == 0).sum())
         revived[run["lam"]] = int(((train == 0) & (test > 0)).sum())
-    at = _by_lam(runs, REVIVED_LAM, "runs")["lam"]
+    at = run_at(runs, REVIVED_LAM, "runs")["lam"]
     n_dead, n_back = train_dead[at], revived[at]
     if n_back:
         detail = (f"Which data set you ask about matters. Counted on the training digits alone, more units look dead: at {_lam(at)}, {n_dead:,} units "
@@ -351,8 +331,8 @@ def _revived(runs: list[dict]) -> dict:
 
 def _summary_pair(runs: list[dict], source: list[dict]) -> dict:
     """The two runs the source's headline mixes, ours and the source's."""
-    low, high = (_by_lam(runs, lam, "runs") for lam in SUMMARY_LAMS)
-    src_low, src_high = (_by_lam(source, lam, "source") for lam in SUMMARY_LAMS)
+    low, high = (run_at(runs, lam, "runs") for lam in SUMMARY_LAMS)
+    src_low, src_high = (run_at(source, lam, "source") for lam in SUMMARY_LAMS)
     ours_sparser = high["avr_train_batch"] < low["avr_train_batch"]
     theirs_sparser = src_high["avr_train_batch"] < src_low["avr_train_batch"]
     head = (f"Our runs at the same two λ give {low['test_accuracy']:.2%} at a training-batch AVR of "
@@ -373,7 +353,7 @@ def _summary_pair(runs: list[dict], source: list[dict]) -> dict:
 
 def _lessons(out: dict, runs: list[dict]) -> dict:
     """The "What we learned" bullets that state measured comparisons."""
-    first, detail = runs[1], _by_lam(runs, REVIVED_LAM, "runs")
+    first, detail = runs[1], run_at(runs, REVIVED_LAM, "runs")
     points_detail = 100 * (runs[0]["test_accuracy"] - detail["test_accuracy"])
 
     def cost(points):
@@ -395,7 +375,7 @@ def _lessons(out: dict, runs: list[dict]) -> dict:
         dead = (f"Not every neuron gets activated: with a penalty units die for the whole data set "
                 f"({out['dead_pct_at_detail']:.0f} % at {_lam(detail['lam'])}), though not more at every step "
                 f"of λ{survivors}.")
-    largest, sparsest = runs[-1], _by_lam(runs, out["sparsest_lam"], "runs")
+    largest, sparsest = runs[-1], run_at(runs, out["sparsest_lam"], "runs")
     if not out["accuracy_falls_every_step"]:
         trade = "Measured one run at a time, a stronger penalty does not always cost accuracy."
     elif out["avr_falls_every_step"]:
