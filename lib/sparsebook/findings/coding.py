@@ -47,6 +47,15 @@ def _times(x: float) -> str:
     return f"{rounded:,.0f}" if rounded >= 10 else f"{rounded:.1f}"
 
 
+def _at_least(x: float) -> str:
+    """A lower bound rounded *down* to two significant digits: ``214.5`` -> ``"210"``."""
+    if x <= 0 or not math.isfinite(x):
+        return _times(x) if math.isfinite(x) else "infinitely many"
+    unit = 10.0 ** (math.floor(math.log10(x)) - 1)
+    rounded = math.floor(x / unit + 1e-9) * unit
+    return f"{rounded:,.0f}" if rounded >= 10 else f"{rounded:.1f}"
+
+
 def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} hours" if seconds >= 7200 else f"{seconds / 60:.0f} minutes"
 
@@ -73,7 +82,7 @@ def scale_findings(objective: dict) -> dict:
     l0s = [row["l0"] for row in sorted(scales, key=lambda row: row["scale"])]
     falls, rises = largest["objective"] < unit["objective"], largest["l0"] > unit["l0"]
     every = _monotone(objectives, rising=False) and _monotone(l0s, rising=True)
-    sentence = (f"From unit-norm atoms to atoms {largest['scale']:.0f} times longer, the best objective "
+    sentence = (f"At full size, from unit-norm atoms to atoms {largest['scale']:.0f} times longer, the best objective "
                 f"{_change(unit['objective'], largest['objective'], ',.0f')}, and the average number of "
                 f"non-zeros per code {_change(unit['l0'], largest['l0'], ',.1f')}")
     if falls and rises:
@@ -121,59 +130,75 @@ def _iterations(n: int | None, limit: int) -> str:
 def convergence_findings(objective: dict, gap_fista) -> dict:
     """The solvers' convergence at full size: iterations to the target gap and the gaps at the end,
     whether momentum (and restarting it) pays, FISTA's wobbles (iterations at which its gap rises),
-    and how cautious the certified stop is."""
+    and how cautious the certified stop is.
+
+    f* is itself known only to its certified relative gap r (``reference_certified_gap``, else
+    ``reference_gap``): a measured gap g means a true gap between g and (g + r) / (1 - r), so
+    "closer" factors are stated as lower bounds and gaps below r as "within about r"."""
     limit, target = objective["iterations"], objective["target_gap"]
     needed, final = objective["iterations_to_target"], objective["final_gap"]
+    precision = float(objective.get("reference_certified_gap", objective["reference_gap"]))
+
+    def at_most(gap: float) -> float:  # the largest true gap a measured gap allows
+        return (gap + precision) / (1 - precision)
+
     reached = {key: (n if n is not None else math.inf) for key, n in needed.items()}
     out = {f"{key}_iterations_1e4": _iterations(needed[key], limit) for key in SOLVER_NAMES}
     out.update({f"{key}_gap_end": final[key] for key in SOLVER_NAMES})
     out["reference_gap"] = _e(objective["reference_gap"])
+    below = [key for key in SOLVER_NAMES if final[key] < precision]
+    caveat = ""
+    if below:
+        caveat = (f"; a gap below {_e(precision)}, the precision to which f* itself is certified, says only that "
+                  f"{' and '.join(SOLVER_NAMES[key] for key in below)} {'is' if len(below) == 1 else 'are'} within "
+                  f"{_e(max(at_most(final[key]) for key in below))} of the minimum")
     out["convergence_sentence"] = (
         f"To a relative gap of {_e(target)} (the grey line), ISTA needs {out['ista_iterations_1e4']} iterations, "
         f"FISTA {out['fista_iterations_1e4']} and FISTA with restarts {out['restart_iterations_1e4']}. After "
         f"{limit:,} iterations they stand at {_e(final['ista'], 1)}, {_e(final['fista'], 1)} and "
-        f"{_e(final['restart'], 1)}.")
+        f"{_e(final['restart'], 1)}{caveat}.")
 
-    momentum_pays = reached["fista"] < reached["ista"] and final["fista"] < final["ista"]
-    restart_closer = final["restart"] < final["fista"]
+    momentum_pays = reached["fista"] < reached["ista"] and at_most(final["fista"]) < final["ista"]
+    restart_closer = at_most(final["restart"]) < final["fista"]
     restart_sooner = reached["restart"] < reached["fista"]
-    closer = final["fista"] / max(final["restart"], 1e-300)
+    closer = final["fista"] / at_most(final["restart"])  # a lower bound on the true ratio
     first = ("FISTA's momentum pays: it gets there sooner than ISTA and ends closer" if momentum_pays
              else "FISTA's momentum does not beat ISTA on both counts here")
     if restart_closer and restart_sooner:
-        second = f"restarting it pays again, sooner still and {_times(closer)} times closer at the end"
+        second = f"restarting it pays again, sooner still and at least {_at_least(closer)} times closer at the end"
     elif restart_closer:
-        second = (f"restarting it ends {_times(closer)} times closer after {limit:,} iterations, though it "
-                  f"reaches {_e(target)} no sooner")
+        second = (f"restarting it ends at least {_at_least(closer)} times closer after {limit:,} iterations, "
+                  f"though it reaches {_e(target)} no sooner")
     else:
-        second = "restarting it does not end closer"
+        second = "restarting it does not end measurably closer"
     out["momentum_sentence"] = f"{first}; {second}."
     out.update(momentum_pays=momentum_pays, restart_closer=restart_closer, restart_sooner=restart_sooner,
-               restart_closer_factor=closer)
+               restart_closer_factor=closer, reference_precision=precision)
     out["momentum_summary"] = (
         ("FISTA's momentum buys its faster O(1/k²) rate" if momentum_pays
          else "FISTA's momentum promises a faster O(1/k²) rate, but did not beat ISTA at full size")
-        + (f", and restarting the momentum buys more: {_times(closer)} times closer to the minimum after "
-           f"{limit:,} iterations at full size." if restart_closer else
-           ", and restarting the momentum did not end closer at full size."))
+        + (f", and restarting the momentum buys more: at least {_at_least(closer)} times closer to the minimum "
+           f"after {limit:,} iterations at full size." if restart_closer else
+           ", and restarting the momentum did not end measurably closer at full size."))
 
     rises = int(np.sum(np.diff(np.asarray(gap_fista, dtype=float)) > 1e-12))  # not rounding noise
     out["fista_rises"] = rises
     out["wobble_sentence"] = (
         f"FISTA's curve wobbles, its gap rising at {_count(rises, 'iteration')} of {limit:,}, because "
         "momentum carries it past the minimum." if rises else
-        "Averaged over the digits, FISTA's gap never rises here, although momentum can carry a single "
+        "Summed over the digits, FISTA's gap never rises here, although momentum can carry a single "
         "code past its minimum.")
 
     true_gap, iterations = objective["certified_true_gap"], objective["certified_iterations"]
+    bound = at_most(true_gap)
     head = (f"stopped when it certifies {_e(target)} for every digit, FISTA with restarts ran "
-            f"{iterations:,} iterations and was in fact {_e(true_gap)} from the minimum")
-    if true_gap < target:
-        sentence = (f"The bound is cautious at full size: {head}, {_times(target / max(true_gap, 1e-300))} times "
+            f"{iterations:,} iterations and was in fact within {_e(bound)} of the minimum")
+    if bound < target:
+        sentence = (f"The bound is cautious at full size: {head}, at least {_at_least(target / bound)} times "
                     "closer than certified.")
     else:
-        sentence = f"The bound is tight at full size: {head}, no closer than certified."
-    out.update(certified_iterations=iterations, certified_true_gap=true_gap, certified_cautious=true_gap < target,
+        sentence = f"The bound is tight at full size: {head}, no measurably closer than certified."
+    out.update(certified_iterations=iterations, certified_true_gap=true_gap, certified_cautious=bound < target,
                certified_sentence=sentence)
     return out
 
@@ -193,7 +218,9 @@ def benchmark_findings(benchmark: dict) -> dict:
     for key, name in (("cd", "sklearn_lasso_cd"), ("lars", "sklearn_lasso_lars")):
         ratio = methods[name]["seconds"] / fista["seconds"]
         out[f"bench_{key}_seconds"] = float(methods[name]["seconds"])
-        out[f"bench_{key}_gap"] = _e(methods[name]["relative_gap"])
+        out[f"bench_{key}_gap"] = _e(methods[name]["relative_gap"], 0 if methods[name].get("reached_tol", True) else 2)
+        if not methods[name].get("reached_tol", True):  # e.g. it stopped at its iteration limit
+            out[f"bench_{key}_gap"] += f", short of the {_e(problem['tol'])} asked for"
         out[f"bench_{key}_versus"] = (f"{ratio:.1f} times FISTA's time" if ratio >= 1
                                       else f"{1 / ratio:.0f} times faster than FISTA")
     lars = methods["sklearn_lasso_lars"]
@@ -203,11 +230,23 @@ def benchmark_findings(benchmark: dict) -> dict:
                         else "Where each solver spends its time:")
     out["bench_side"] = math.isqrt(problem["n_features"])
     out["bench_atoms"] = f"{problem['n_atoms']:,}"
+    start, end = machine.get("loadavg_start"), machine.get("loadavg_end")
+    cpu = f"a {machine['cpu_count']}-core CPU"
+    if start is None or end is None:
+        out["bench_machine_sentence"] = (f"The methods ran one after another on {cpu} whose load was not recorded: "
+                                         "other work may have slowed any of them.")
+        where = f"On {cpu}"
+    else:
+        out["bench_machine_sentence"] = (
+            f"The methods ran one after another on {cpu} whose load average (over a minute) was {start:.1f} when "
+            f"the benchmark started and {end:.1f} when it ended, so other work may have shared its cores: the "
+            "seconds are that machine's on that day, and their ratios are rough.")
+        where = f"On {cpu} that other work may have shared (load average {start:.1f} when the benchmark started)"
     out["bench_sentence"] = (
-        "On a CPU, scikit-learn's LARS, whose cost grows with the number of non-zeros, reached a smaller "
+        f"{where}, scikit-learn's LARS, whose cost grows with the number of non-zeros, reached a smaller "
         f"gap than FISTA in {fista['seconds'] / lars['seconds']:.0f} times less time at full size."
         if lars_wins else
-        "On a CPU at full size, scikit-learn's LARS did not beat FISTA on both time and gap: "
+        f"{where}, at full size, scikit-learn's LARS did not beat FISTA on both time and gap: "
         f"{lars['seconds']:,.0f} s to a gap of {_e(lars['relative_gap'])}, against FISTA's "
         f"{fista['seconds']:,.0f} s to {_e(fista['relative_gap'])}.")
     return out
@@ -215,38 +254,105 @@ def benchmark_findings(benchmark: dict) -> dict:
 
 # -- An over-complete basis ----------------------------------------------------------------------
 
-def plane_findings(most_atoms: int, min_norm_fewest_atoms: int, n_atoms: int, dimensions: int) -> dict:
-    """The 2-D example: the most atoms an l1 code uses at the smallest λ, against the fewest the
-    smallest-l2 code uses."""
-    sparse = (f"no point uses more than {most_atoms} of the {n_atoms} atoms"
-              + (f", at most the {dimensions} dimensions of the plane" if most_atoms <= dimensions else ""))
-    if most_atoms > dimensions:
+def plane_findings(most_atoms: int, min_norm_fewest_atoms: int, n_atoms: int, dimensions: int,
+                   smallest_lam_mse: float) -> dict:
+    """The 2-D example: the most atoms an l1 code uses at the smallest λ (where its mean squared
+    error is ``smallest_lam_mse``), against the fewest the smallest-l2 code uses."""
+    where = (f"where the reconstructions are almost exact (mean squared error {_e(smallest_lam_mse, 1)})"
+             if smallest_lam_mse < 1e-3 else f"where the mean squared error is already {smallest_lam_mse:.3f}")
+    if most_atoms <= dimensions:
+        sparse = (f"no point uses more than {most_atoms} of the {n_atoms} atoms, at most the {dimensions} "
+                  "dimensions of the plane")
+    else:
         sparse = f"some point uses {most_atoms} of the {n_atoms} atoms, more than the {dimensions} dimensions"
     contrast = "while" if min_norm_fewest_atoms > most_atoms else "and"
-    return {"plane_sentence": (f"Even at the smallest λ, where every point is reconstructed almost exactly, "
-                               f"{sparse}, {contrast} the smallest-ℓ2 code uses at least "
-                               f"{min_norm_fewest_atoms} for every point.")}
+    dense = (f"uses all {n_atoms} atoms for every point" if min_norm_fewest_atoms == n_atoms
+             else f"uses at least {min_norm_fewest_atoms} for every point")
+    sentence = f"Even at the smallest λ, {where}, {sparse}, {contrast} the smallest-ℓ2 code {dense}."
+    if most_atoms <= dimensions:
+        sentence += (" This is no accident: in m dimensions the ℓ1-best code generically needs no more than m "
+                     "atoms, so among all the exact representations, asking for sparsity picks one that uses the "
+                     "atoms (or their negatives) closest in direction to the point.")
+    else:
+        sentence += (" In m dimensions the ℓ1-best code generically needs no more than m atoms, so here the solver "
+                     "has not converged, or the points are not in general position.")
+    return {"plane_sentence": sentence}
+
+
+def _small(x: float) -> str:
+    """``0.31``, or ``1.5e-5`` below 0.001."""
+    return _e(x, 1) if 0 < abs(x) < 1e-3 else f"{x:.2g}"
+
+
+def plane_path_findings(lams, atoms_used, point_norms, mse, dimensions: int) -> dict:
+    """The 2-D example as λ grows: ``atoms_used[i]`` holds each point's number of atoms at
+    ``lams[i]`` (λ increasing), ``mse[i]`` the mean squared error; whether any point ever gains an
+    atom, how the counts of points using ``dimensions`` atoms and none move, and whether the first
+    points to use none are the nearest to the origin."""
+    lams = [float(lam) for lam in lams]
+    if any(b <= a for a, b in zip(lams, lams[1:])):
+        raise ValueError(f"lams must increase, got {lams}")
+    used = np.asarray(atoms_used)
+    norms = np.asarray(point_norms, dtype=float)
+    if used.ndim != 2 or used.shape != (len(lams), len(norms)) or len(mse) != len(lams):
+        raise ValueError(f"atoms_used must be (len(lams), n_points) = ({len(lams)}, {len(norms)}) and mse one "
+                         f"value per λ; got {used.shape} and {len(mse)}")
+    n = len(norms)
+    never_gains = bool(np.all(np.diff(used, axis=0) <= 0))
+    full = [int(np.sum(row == dimensions)) for row in used]
+    none = [int(np.sum(row == 0)) for row in used]
+    head = (f"As λ grows from {lams[0]:g} to {lams[-1]:g}, "
+            + ("no point ever gains an atom: " if never_gains else "some point gains an atom on the way; ")
+            + f"of the {n} points, the number using {dimensions} atoms {_change(full[0], full[-1], 'd')}, the "
+            f"number using none {_change(none[0], none[-1], 'd')}, and the mean squared error "
+            f"{'rises' if mse[-1] > mse[0] else 'falls'} from {_small(mse[0])} to {_small(mse[-1])}"
+            + (": reconstruction traded for sparsity" if mse[-1] > mse[0] else ""))
+    first = next((i for i, k in enumerate(none) if k > 0), None)
+    nearest_first = None
+    if first is not None:
+        zero = used[first] == 0
+        k = int(zero.sum())
+        nearest_first = bool(norms[zero].max() < norms[~zero].min()) if (~zero).any() else True
+        who = "the point" if k == 1 else f"the {k} points"
+        head += (f". The first {'point' if k == 1 else 'points'} to use none, at λ = {lams[first]:g}, "
+                 + (f"{'is' if k == 1 else 'are'} {who} nearest the origin" if nearest_first else
+                    f"{'is' if k == 1 else 'are'} not {who} nearest the origin: the direction matters too"))
+    return {"plane_path_sentence": head + ".", "plane_never_gains": never_gains,
+            "plane_nearest_first": nearest_first}
 
 
 def _share_word(fraction: float) -> str:
     return "most" if fraction > 0.5 else "many" if fraction >= 0.2 else "few"
 
 
-def atoms_findings(dictionary: dict) -> dict:
-    """The shared dictionary's atoms: how many are near copies of training digits, and their use."""
+def atoms_findings(dictionary: dict, closest_cosine=None) -> dict:
+    """The shared dictionary's atoms: how many are near copies of training digits, and their use.
+
+    ``closest_cosine`` (the study's per-atom ``closest_digit_cosine``, optional) adds how far the
+    other atoms are from their closest training digit."""
     near, atoms = dictionary["near_copies"], dictionary["n_atoms"]
     per_atom = dictionary["n_examples"] / atoms
     word = _share_word(near / atoms)
-    sentence = (f"Learning started from {atoms:,} training digits as atoms; with {per_atom:.1f} training digits "
-                f"per atom, {word} atoms stay close to one of them: {near:,} of the {atoms:,} still have a "
-                f"cosine similarity above {dictionary['near_copy_cosine']:g} with some training digit")
+    cosine = dictionary["near_copy_cosine"]
+    sentence = (f"Learning started from {atoms:,} training digits as atoms (there are {per_atom:.1f} training "
+                f"digits per atom), and {word} atoms are still close to a training digit: {near:,} of the "
+                f"{atoms:,} have a cosine similarity above {cosine:g} with some training digit")
     unused = dictionary["unused_atoms"]
     usage = (f"Each training digit uses {dictionary['training_l0']:.1f} atoms on average; "
              + ("every atom is used by some training digit." if unused == 0
                 else f"{_count(unused, 'atom')} {'is' if unused == 1 else 'are'} used by no training digit."))
-    return {"near_copies": near, "near_copy_pct": 100 * near / atoms, "near_copy_word": word,
-            "atoms_sentence": sentence + ".", "usage_sentence": usage, "unused_atoms": unused,
-            "learned_l0": dictionary["training_l0"]}
+    out = {"near_copies": near, "near_copy_pct": 100 * near / atoms, "near_copy_word": word,
+           "atoms_sentence": sentence + ".", "usage_sentence": usage, "unused_atoms": unused,
+           "learned_l0": dictionary["training_l0"]}
+    if closest_cosine is not None:
+        closest = np.asarray(closest_cosine, dtype=float)
+        others = closest[closest <= cosine]
+        out["others_sentence"] = (
+            f"The other {_count(len(others), 'atom')} {'has' if len(others) == 1 else 'have'} moved further from any "
+            f"single digit: their closest training digit is at a cosine of {others.min():.2f} to {cosine:g}."
+            if len(others) else "No atom has moved further than that from every training digit.")
+        out["closest_cosine_min"] = float(closest.min())
+    return out
 
 
 def frontier_findings(frontier: dict, arrays: dict) -> dict:
@@ -361,9 +467,10 @@ def encoder_findings(encoder: dict) -> dict:
     out["gap_closed_pct"] = 100 * closed
     out["reaches_optimum"] = trained["gap_pct"] <= 0
     out["optimum_sentence"] = (
-        "It does not reach the optimum: the layer decides every atom's value from the input alone, in one "
-        "pass, while the solver's iterations let atoms that explain the same strokes compete until one of "
-        "them wins." if trained["gap_pct"] > 0 else "It reaches the optimum on these digits.")
+        "It does not reach the optimum. A likely reason, which this page does not test: the layer decides every "
+        "atom's value from the input alone, in one pass, while the solver's iterations let atoms that explain "
+        "the same strokes compete until one of them wins." if trained["gap_pct"] > 0
+        else "It reaches the optimum on these digits.")
     raised = encoder["trained_threshold"] > encoder["threshold"]
     sparser = trained["l0"] < untrained["l0"]
     out["threshold_sentence"] = (
@@ -396,7 +503,10 @@ def shown_codes_findings(arrays: dict) -> dict:
         words = [f"{n:,}" for n in numbers]
         return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
+    largest = {key: float(np.asarray(arrays[f"shown_{key}"]).max()) for key in ("untrained", "trained", "fista")}
+    scale = (f"each a little (mind the scales: its largest value is {largest['untrained']:.2g}, FISTA's "
+             f"{largest['fista']:.2g})" if largest["untrained"] < 0.1 * largest["fista"] else
+             f"with values up to {largest['untrained']:.2g} (FISTA's: {largest['fista']:.2g})")
     return {"shown_sentence": (
-        f"In these digits one ISTA step switches on {listed(counts['untrained'])} of the {atoms:,} atoms, each a "
-        f"little (mind the scales: its values are tiny); the trained layer switches on {listed(counts['trained'])}, "
-        f"and FISTA {listed(counts['fista'])}.")}
+        f"In these digits one ISTA step switches on {listed(counts['untrained'])} of the {atoms:,} atoms, "
+        f"{scale}; the trained layer switches on {listed(counts['trained'])}, and FISTA {listed(counts['fista'])}.")}
