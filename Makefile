@@ -18,7 +18,8 @@ TEST_ENV := SPARSEBOOK_MODE=quick $(QUIET)
 # `make test` executes each notebook once: nbmake runs copies of the book's sources in
 # $(EXECUTED) and writes their outputs there (--overwrite); the -W -n build then renders those
 # executed copies without executing them again (execute_notebooks: off in the copy's config).
-EXECUTED := _build/executed
+# (not under _build/: nbmake skips every path with a _build part)
+EXECUTED := _executed
 BOOK_SOURCES := _config.yml _toc.yml references.bib _ext book
 
 .PHONY: setup book test unit notebooks build-book build-executed browser lab sweep clean
@@ -73,4 +74,4 @@ sweep: setup  ## the full-size sweeps (results/*.json); resumes if interrupted
 	$(BIN)/python -m sparsebook.sweep all --mode full
 
 clean:
-	rm -rf _build
+	rm -rf _build $(EXECUTED)
