@@ -25,8 +25,8 @@ RUN_FIELDS = ("strength_name", "units", "l0_test", "avr_test", "reconstruction_m
 MIDDLE = {"sae_l1": 0.1, "sae_kl": 0.05, "sae_topk": 40}  #: The run of each mechanism whose firing rates are drawn.
 KL_DETAIL_RHO = 0.05  #: The target rate the source quotes; the page looks at its code in detail.
 KL_CLOSE_FACTOR = 1.5  #: A mean activation within this factor of ρ is "close to" it.
-#: Probe accuracies closer than this (a fraction) count as level: with 10,000 test digits an accuracy
-#: near 0.9 has a sampling error of about 0.3 points, and one seed says nothing finer.
+#: Probe accuracies (fractions) closer than this count as level. With 10,000 test digits an
+#: accuracy near 0.9 has a sampling error of about 0.3 points, and one seed says nothing finer.
 PROBE_LEVEL = 0.005
 
 

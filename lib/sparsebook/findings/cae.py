@@ -25,7 +25,7 @@ CURVE_LAM = 1e-4  #: The λ whose training curves compare how fast the two decod
 FIRST_LAM = 1e-5  #: The smallest λ > 0 of the grid, where the page shows what the penalty does.
 SPARSER_FACTOR = 10.0  #: A code with this many times fewer active units is "made sparse" by the penalty.
 TAIL_FRACTION = 0.25  #: The last quarter of a run, whose logged training batches give a second reconstruction error.
-PIXELS = 784  #: Pixels per digit: the logged reconstruction error is summed over them.
+PIXELS = 784  #: Pixels per digit, over which the logged reconstruction error is summed.
 
 RUN_FIELDS = ("lam", "test_accuracy", "avr_test", "avr_train_batch", "units", "dead_maps", "map_firing_rates_test",
               "reconstruction_mse_test", "reconstruction_mse_train", "reconstruction_mse_quantised_test", "curve",

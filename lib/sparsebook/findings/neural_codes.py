@@ -16,7 +16,7 @@ import numpy as np
 
 TIE_SE = 3.0  #: Two Monte Carlo rates closer than this many standard errors of their difference are "the same".
 MEMORY_SE = 3.0  #: A memory whose seed mean is within this many standard errors of the best one is on the plateau.
-SEVERAL = 3.0  #: "Several times more": at least this ratio.
+SEVERAL = 3.0  #: The least ratio the page calls "several times more".
 CLOSE_FACTOR = 1.5  #: A number within this factor of a prediction is "close to" it.
 RULE_CLOSE = 0.25  #: The least-ghost d is "near" the Bloom-filter rule when within this relative distance.
 CODES = ("local", "sparse", "dense")  #: The three codes of the summary table, as the findings name them.
