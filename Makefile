@@ -20,7 +20,7 @@ TEST_ENV := SPARSEBOOK_MODE=quick $(QUIET)
 # executed copies without executing them again (execute_notebooks: off in the copy's config).
 # (not under _build/: nbmake skips every path with a _build part)
 EXECUTED := _executed
-BOOK_SOURCES := _config.yml _toc.yml references.bib _ext book
+BOOK_SOURCES := _config.yml _toc.yml references.bib _ext _static book
 
 .PHONY: setup book test unit notebooks build-book build-executed browser lab sweep clean
 
