@@ -34,3 +34,42 @@ def run_at(runs: list[dict], lam: float, what: str) -> dict:
         if np.isclose(run["lam"], lam, rtol=1e-9, atol=0):
             return run
     raise ValueError(f"{what} has no run at λ = {format_lam(lam)}; the chapter needs it")
+
+
+def lam_text(lam: float) -> str:
+    """``λ = 1e-4``: a λ as the sentences write it."""
+    return f"λ = {format_lam(lam)}"
+
+
+def count_text(k: int, n: int, what: str) -> str:
+    """``at every λ`` / ``at none of the 6 λ`` / ``at 4 of the 6 λ``."""
+    if k == n:
+        return f"at every {what}"
+    if k == 0:
+        return f"at none of the {n} {what}"
+    return f"at {k} of the {n} {what}"
+
+
+def trend(lams, values, write) -> str:
+    """How ``values`` move along ``lams``: "falls at every step of the grid, from ..." or its exceptions.
+
+    The overall direction (first to last value) is stated, then every step that goes the
+    other way or stays put. The subject is singular ("the activity falls").
+    """
+    lams, values = list(lams), list(values)
+    first, last = values[0], values[-1]
+    if last == first:
+        return f"ends where it starts, at {write(first)} at {lam_text(lams[0])} and {lam_text(lams[-1])}"
+    direction, opposite = ("falls", "rises") if last < first else ("rises", "falls")
+    against = []
+    for i in range(1, len(values)):
+        before, after = values[i - 1], values[i]
+        if before == after:
+            against.append(f"stays at {write(after)} from {lam_text(lams[i - 1])} to {format_lam(lams[i])}")
+        elif (after > before) == (direction == "falls"):
+            against.append(f"{opposite} from {write(before)} to {write(after)} between "
+                           f"{lam_text(lams[i - 1])} and {format_lam(lams[i])}")
+    span = f"from {write(first)} at {lam_text(lams[0])} to {write(last)} at {lam_text(lams[-1])}"
+    if not against:
+        return f"{direction} at every step of the grid, {span}"
+    return f"{direction} {span}, but not at every step: it " + " and ".join(against)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..plots import format_lam
-from . import check_runs, run_at
+from . import check_runs, count_text as _count, run_at, trend as _trend
 from ..reference import SOURCE_2016_SETUP
 
 RUN_FIELDS = ("lam", "test_accuracy", "avr_test", "avr_train_batch", "units", "dead_maps",
@@ -37,36 +37,6 @@ def _lam(lam: float) -> str:
 def _units(avr: float) -> str:
     """An average number of active units: ``4,867``, ``140``, ``42.8``, ``2.83``."""
     return f"{avr:,.0f}" if avr >= 100 else f"{avr:.3g}"
-
-
-def _count(k: int, n: int, what: str) -> str:
-    """``at every λ`` / ``at none of the 5 λ`` / ``at 4 of the 5 λ``."""
-    if k == n:
-        return f"at every {what}"
-    if k == 0:
-        return f"at none of the {n} {what}"
-    return f"at {k} of the {n} {what}"
-
-
-def _trend(lams, values, write) -> str:
-    """How ``values`` move along ``lams``: "rises at every step of the grid, from ..." or its exceptions."""
-    lams, values = list(lams), list(values)
-    first, last = values[0], values[-1]
-    span = f"from {write(first)} at {_lam(lams[0])} to {write(last)} at {_lam(lams[-1])}"
-    if last == first:
-        return f"ends where it starts, at {write(first)}, at {_lam(lams[0])} and {_lam(lams[-1])}"
-    direction, opposite = ("falls", "rises") if last < first else ("rises", "falls")
-    against = []
-    for i in range(1, len(values)):
-        before, after = values[i - 1], values[i]
-        if before == after:
-            against.append(f"stays at {write(after)} from {_lam(lams[i - 1])} to {format_lam(lams[i])}")
-        elif (after > before) == (direction == "falls"):
-            against.append(f"{opposite} from {write(before)} to {write(after)} between "
-                           f"{_lam(lams[i - 1])} and {format_lam(lams[i])}")
-    if not against:
-        return f"{direction} at every step of the grid, {span}"
-    return f"{direction} {span}, but not at every step: it " + " and ".join(against)
 
 
 def _monotone(values, direction: str) -> bool:

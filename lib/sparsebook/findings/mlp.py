@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from ..plots import format_lam
-from . import check_runs, run_at
+from . import check_runs, count_text as _count, run_at, trend as _trend
 
 RUN_FIELDS = ("lam", "test_accuracy", "avr_test", "avr_train_batch", "dead_units", "units")
 FULL_FIELDS = RUN_FIELDS + ("n_train", "n_test", "firing_rates_train", "firing_rates_test")
@@ -37,40 +37,6 @@ def _units(avr: float) -> str:
 def _at_most(percent: float) -> str:
     """An upper bound in whole percent, rounded up so that "at most"/"within" stays true: 11.3 -> ``12``."""
     return f"{math.ceil(percent - 1e-9):.0f}"
-
-
-def _count(k: int, n: int, what: str) -> str:
-    """``at every λ`` / ``at none of the 6 λ`` / ``at 4 of the 6 λ``."""
-    if k == n:
-        return f"at every {what}"
-    if k == 0:
-        return f"at none of the {n} {what}"
-    return f"at {k} of the {n} {what}"
-
-
-def _trend(lams, values, write) -> str:
-    """How ``values`` move along ``lams``: "falls at every step of λ, from ..." or its exceptions.
-
-    The overall direction (first to last value) is stated, then every step that goes the
-    other way or stays put. The subject is singular ("the activity falls").
-    """
-    lams, values = list(lams), list(values)
-    first, last = values[0], values[-1]
-    if last == first:
-        return f"ends where it starts, at {write(first)} at {_lam(lams[0])} and {_lam(lams[-1])}"
-    direction, opposite = ("falls", "rises") if last < first else ("rises", "falls")
-    against = []
-    for i in range(1, len(values)):
-        before, after = values[i - 1], values[i]
-        if before == after:
-            against.append(f"stays at {write(after)} from {_lam(lams[i - 1])} to {format_lam(lams[i])}")
-        elif (after > before) == (direction == "falls"):
-            against.append(f"{opposite} from {write(before)} to {write(after)} between "
-                           f"{_lam(lams[i - 1])} and {format_lam(lams[i])}")
-    span = f"from {write(first)} at {_lam(lams[0])} to {write(last)} at {_lam(lams[-1])}"
-    if not against:
-        return f"{direction} at every step of the grid, {span}"
-    return f"{direction} {span}, but not at every step: it " + " and ".join(against)
 
 
 def _steps_against(values, direction: str) -> list[int]:
