@@ -201,3 +201,57 @@ def test_l1_on_weights_is_a_loss_on_the_encoder_kernel():
     kernel = model.get_layer("encoder").kernel.numpy()
     assert len(model.losses) == 1
     assert float(model.losses[0]) == pytest.approx(0.01 * np.abs(kernel).sum(), rel=1e-5)
+
+
+# -- bounded readouts (issue 16: an L1 penalty on a code needs the weights that read it bounded) --
+
+def _train_readout_far(model, layer: str):
+    """Set a reader's weights far above the bound and let one constrained update bring them back."""
+    kernel = model.get_layer(layer).kernel
+    kernel.assign(kernel.numpy() * 50.0)
+    return model.get_layer(layer).kernel_constraint(kernel).numpy()
+
+
+@pytest.mark.parametrize("build, units", [(lambda **kw: mlp(hidden_units=12, **kw), 12),
+                                          (lambda **kw: cnn(filters=3, **kw), 14 * 14 * 3)])
+def test_bounded_readout_keeps_each_code_units_weights_within_the_norm(build, units):
+    free = build(seed=0)
+    assert free.get_layer("logits").kernel_constraint is None  # the source's: unbounded
+    bounded = build(seed=0, readout_max_norm=1.0)
+    constrained = _train_readout_far(bounded, "logits")
+    norms = np.linalg.norm(constrained, axis=1)  # kernel (units, 10): row i reads code unit i
+    assert constrained.shape == (units, 10) and norms.max() == pytest.approx(1.0, abs=1e-5)
+
+
+@pytest.mark.parametrize("decoder, atom_axes", [("transpose", (0, 1, 2)), ("subpixel", (0, 1, 3))])
+def test_bounded_conv_autoencoder_bounds_each_maps_decoder_atom(decoder, atom_axes):
+    model = conv_autoencoder(decoder, filters=5, seed=0, readout_max_norm=0.5)
+    constrained = _train_readout_far(model, "decoder")
+    norms = np.sqrt((constrained ** 2).sum(axis=atom_axes))
+    assert norms.shape == (5,) and np.allclose(norms, 0.5, atol=1e-5)
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, float("nan"), "1", True])
+def test_bad_readout_bounds_are_refused(bad):
+    with pytest.raises(ValueError, match="readout_max_norm"):
+        mlp(hidden_units=4, readout_max_norm=bad)
+
+
+def test_ng_style_sparse_autoencoder_has_free_atoms_and_weight_decay():
+    from sparsebook.models import sparse_autoencoder
+
+    ng = sparse_autoencoder(8, "kl", rho=0.05, beta=6.0, unit_norm_atoms=False, weight_decay=1e-4, seed=0)
+    assert ng.get_layer("decoder").kernel_constraint is None
+    x = np.random.default_rng(0).random((4, 784)).astype(np.float32)
+    ng(x)
+    weights = sum(float((ng.get_layer(n).kernel.numpy() ** 2).sum()) for n in ("encoder", "decoder"))
+    decay = sum(float(loss) for loss in ng.losses if loss.shape == ())
+    kl = [float(loss) for loss in ng.losses]
+    assert any(np.isclose(v, 1e-4 * (ng.get_layer("encoder").kernel.numpy() ** 2).sum(), rtol=1e-4) for v in kl)
+    assert decay > 1e-4 * weights * 0.99  # both decays are among the model's losses (with the KL term)
+    constrained = sparse_autoencoder(8, "kl", seed=0)
+    assert constrained.get_layer("decoder").kernel_constraint is not None  # unit-norm atoms by default
+    with pytest.raises(ValueError, match="weight_decay"):
+        sparse_autoencoder(8, "kl", weight_decay=-1.0)
+    with pytest.raises(TypeError, match="unit_norm_atoms"):
+        sparse_autoencoder(8, "kl", unit_norm_atoms="no")

@@ -107,7 +107,7 @@ def test_register_study_refuses_bad_input(monkeypatch):
 def test_part_one_studies_are_registered():
     sweep._load_studies()
     assert {"coding_dictionary", "coding_objective", "coding_frontier", "coding_encoder_dictionary",
-            "coding_encoder"} <= set(sweep.STUDIES)
+            "coding_encoder", "code_baselines"} <= set(sweep.STUDIES)
 
 
 # -- Part I's studies, each on a tiny problem ---------------------------------------------------
@@ -182,3 +182,37 @@ def test_fista_iterations_worth_finds_the_first_iteration_as_good():
     objectives = np.array([5.0, 3.0, 2.0, 1.5])
     assert studies.fista_iterations_worth(objectives, 3.0) == 2
     assert studies.fista_iterations_worth(objectives, 1.0) is None
+
+
+# -- code_baselines -------------------------------------------------------------------------------
+
+def test_random_relu_features_are_a_fixed_random_projection_through_a_relu():
+    x = np.random.default_rng(1).random((5, 784), dtype=np.float32)
+    a, b = studies.random_relu_features(x, 16, seed=3), studies.random_relu_features(x, 16, seed=3)
+    np.testing.assert_array_equal(a, b)  # the seed fixes the projection
+    assert a.shape == (5, 16) and a.min() == 0 and (a > 0).any()
+    limit = np.sqrt(6 / (784 + 16))  # Glorot uniform, as the auto-encoders' encoders start
+    weights = np.random.default_rng(3).uniform(-limit, limit, (784, 16)).astype(np.float32)
+    np.testing.assert_allclose(a, np.maximum(x @ weights, 0), rtol=1e-5)
+    with pytest.raises(ValueError, match="examples, pixels"):
+        studies.random_relu_features(x[0], 16, seed=0)
+    with pytest.raises(ValueError, match="width"):
+        studies.random_relu_features(x, 0, seed=0)
+
+
+def test_baselines_study_measures_the_pixels_probe_and_the_test_digits(few_digits, monkeypatch):
+    monkeypatch.setattr(studies, "load_mnist", lambda mode=None: few_digits)
+    monkeypatch.setattr(studies, "BASELINE_WIDTHS", (32,))
+    summary, arrays = studies.baselines_study("quick")
+    x = few_digits.x_test
+    assert summary["pixel_variance_test"] == pytest.approx(x.var(axis=0).mean(), rel=1e-5)
+    assert summary["ink_pixels_test"] == pytest.approx((x > 0.5).sum(axis=1).mean())
+    assert 0.1 < summary["probe_pixels"] <= 1 and set(summary["random_relu"]) == {"32"}
+    assert len(summary["random_relu"]["32"]["accuracy"]) == len(studies.BASELINE_SEEDS)
+    assert arrays["pixel_variance"].shape == (784,)
+
+
+def test_committed_baselines_are_full_size():
+    summary, _ = sweep.load_study("code_baselines", "full")
+    assert summary["n_test"] == 10_000 and summary["probe_train_examples"] == 10_000
+    assert set(summary["random_relu"]) == {str(w) for w in studies.BASELINE_WIDTHS}

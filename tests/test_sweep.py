@@ -219,8 +219,10 @@ def test_command_line_runs_and_reports(tmp_path, capsys):
 def test_committed_full_results_cover_the_source_grid(name):
     """results/<name>.json: the full-size sweeps the chapters read (made by `make sweep`)."""
     runs = load_results(results_path(name, "full"))["runs"]
-    strength = sweep_module.EXPERIMENTS[name].strength
-    assert sorted(run[strength] for run in runs) == sorted(sweep_module.EXPERIMENTS[name].grid)
+    exp = sweep_module.EXPERIMENTS[name]
+    strength = exp.strength
+    held = [(float(run[strength]), run["seed"]) for run in runs]
+    assert len(held) == len(set(held)) and set(held) == exp.planned_runs()  # every planned seed, once
     for run in runs:
         assert (run["data"], run["n_train"], run["n_test"], run["steps"]) == ("full", 60_000, 10_000, 20_000)
         assert np.isfinite(run["test_accuracy"])
@@ -233,6 +235,17 @@ def test_committed_full_results_cover_the_source_grid(name):
                 assert run["avr_test"] == run["k"]  # exactly k non-zero units per digit
             if name == "sae_kl":
                 assert run["beta"] == sweep_module.SAE_KL_BETA
+            if name.startswith("sae_kl_beta"):
+                assert run["rho"] == float("0." + name[len("sae_kl_beta_rho"):])
+            if name == "sae_kl_ng":
+                assert run["beta"] == 2 * sweep_module.SAE_KL_BETA
+                assert run["weight_decay"] == pytest.approx(sweep_module.NG_WEIGHT_DECAY)
+                assert run["decoder_atom_norms"]["max"] != pytest.approx(1.0)  # free atoms
+            elif "decoder_atom_norms" in run:  # unit-norm atoms
+                assert run["decoder_atom_norms"]["min"] == pytest.approx(1.0, abs=1e-4)
+        if name.endswith("_bounded"):  # the readout (and decoder) of every code unit within the bound
+            assert run["readout_norms"]["max"] <= sweep_module.READOUT_MAX_NORM * (1 + 1e-5)
+            assert max(run.get("decoder_atom_norms", [0])) <= sweep_module.READOUT_MAX_NORM * (1 + 1e-5)
         if name.startswith(("cae_", "sae_")):
             assert 0 < run["reconstruction_mse_test"] < 0.1
             if name == "cae_transpose_weight200":  # the source's decoder bug, repeated on purpose
@@ -250,3 +263,63 @@ def test_an_experiment_can_count_the_reconstruction_more_than_once(small_digits)
     run = sweep("cae_transpose_weight200", "quick", steps=2, digits=small_digits)[0]
     assert run["reconstruction_weight"] == 200.0 and run["model"] == "cae_transpose_weight200"
     assert "reconstruction_weight" not in sweep("cae_transpose", "quick", grid=[0.0], steps=2, digits=small_digits)[0]
+
+
+# -- issue 16: what the records now measure -------------------------------------------------------
+
+def test_classifier_records_measure_the_readout_and_what_each_unit_codes_for(small_digits):
+    from sparsebook.training import predict_in_batches
+
+    runs, models = sweep("mlp", "quick", grid=[1e-4], steps=20, digits=small_digits, keep_models=True)
+    run, model = runs[0], models[1e-4]
+    code = np.concatenate([o["code"] for o in predict_in_batches(model, small_digits.x_test, 100)])
+    kernel = model.get_layer("logits").kernel.numpy()
+    np.testing.assert_allclose(run["readout_unit_norms"], np.linalg.norm(kernel, axis=1), atol=1e-5)
+    assert run["readout_norms"]["max"] == pytest.approx(np.linalg.norm(kernel, axis=1).max())
+    assert run["code_l1_test"] == pytest.approx(code.sum(axis=1).mean(), rel=1e-5)
+    assert run["mean_active_value_test"] == pytest.approx(code[code > 0].mean(), rel=1e-5)
+    for unit, rates in list(run["class_rates_test"].items())[:5]:
+        for digit in range(10):
+            on_digit = small_digits.y_test == digit
+            assert rates[digit] == pytest.approx((code[on_digit, int(unit)] > 0).mean(), abs=1e-5)
+    assert set(map(int, run["class_rates_test"])) == set(np.flatnonzero((code > 0).any(axis=0)))
+    assert 0 <= run["hoyer_sparseness_test"] <= 1
+
+
+def test_unit_norms_are_the_norms_of_what_each_unit_sends_on():
+    kernel = np.arange(24, dtype=float).reshape(2, 3, 4)
+    np.testing.assert_allclose(sweep_module._unit_norms(kernel, 1),
+                               [np.linalg.norm(kernel[:, j, :]) for j in range(3)])
+
+
+def test_autoencoder_records_measure_the_reconstruction_without_silent_units(small_digits):
+    from sparsebook.training import encode
+
+    runs, models = sweep("sae_kl", "quick", grid=[0.05], steps=20, digits=small_digits, keep_models=True)
+    run, model = runs[0], models[0.05]
+    code = encode(model, small_digits.x_test)
+    kept = np.where(code > sweep_module.ACTIVE_THRESHOLD, code, 0.0)
+    decoder = model.get_layer("decoder")
+    by_hand = ((kept @ decoder.kernel.numpy() + decoder.bias.numpy() - small_digits.x_test) ** 2).mean()
+    assert run["reconstruction_mse_thresholded_test"] == pytest.approx(by_hand, rel=1e-4)
+    assert run["dead_units_test"] == sum(rate == 0 for rate in run["firing_rates_test"])
+    assert run["decoder_atom_norms"]["min"] == pytest.approx(1.0, abs=1e-4)  # unit-norm atoms
+    assert "weight_decay" not in run
+
+
+def test_planned_runs_are_the_grid_at_the_first_seed_and_the_seeded_grid_at_the_others():
+    exp = sweep_module.EXPERIMENTS["sae_l1"]
+    assert exp.planned_runs() == {(float(v), 0) for v in exp.grid} | {(0.3, 1), (0.3, 2)}
+    mlp = sweep_module.EXPERIMENTS["mlp"]
+    assert len(mlp.planned_runs()) == 3 * len(mlp.grid)
+
+
+def test_command_line_runs_every_seed_of_an_experiment(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(sweep_module, "sweep", lambda name, mode, **kw: calls.append((kw["seed"], kw["grid"])) or [])
+    monkeypatch.setattr(sweep_module, "_summary", lambda runs: "")
+    assert main(["sae_topk", "--mode", "quick", "--out", str(tmp_path / "t.json")]) == 0
+    assert calls == [(0, None), (1, (20,)), (2, (20,))]
+    calls.clear()
+    assert main(["sae_topk", "--mode", "quick", "--seed", "5", "--out", str(tmp_path / "t.json")]) == 0
+    assert calls == [(5, None)]

@@ -20,29 +20,43 @@ SOURCE_WEIGHT_STDDEV = 0.1
 SOURCE_BIAS = 0.1
 
 
-def _dense(units: int, seed: int, name: str, activation=None) -> keras.layers.Dense:
+def _dense(units: int, seed: int, name: str, activation=None, constraint=None) -> keras.layers.Dense:
     return keras.layers.Dense(
         units,
         activation=activation,
         kernel_initializer=keras.initializers.RandomNormal(0.0, SOURCE_WEIGHT_STDDEV, seed=seed),
         bias_initializer=keras.initializers.Constant(SOURCE_BIAS),
+        kernel_constraint=constraint,
         name=name,
     )
 
 
-def mlp(hidden_units: int = N_PIXELS, seed: int = 0) -> keras.Model:
+def _readout_bound(readout_max_norm, axis):
+    """A max-norm constraint on the weights that read each code unit, or None (unbounded, the source's)."""
+    if readout_max_norm is None:
+        return None
+    if isinstance(readout_max_norm, bool) or not isinstance(readout_max_norm, (int, float)) \
+            or not readout_max_norm > 0 or not np.isfinite(readout_max_norm):
+        raise ValueError(f"readout_max_norm must be a number > 0 (or None for unbounded weights), "
+                         f"got {readout_max_norm!r}")
+    return keras.constraints.MaxNorm(float(readout_max_norm), axis=axis)
+
+
+def mlp(hidden_units: int = N_PIXELS, seed: int = 0, readout_max_norm: float | None = None) -> keras.Model:
     """The source's fully connected net: 784 -> ``hidden_units`` ReLU -> 10.
 
     The ReLU layer is the ``"code"`` output: the layer the L1 penalty makes sparse.
+    ``readout_max_norm`` bounds the norm of each code unit's 10 outgoing weights (a
+    max-norm constraint applied after every step); ``None`` leaves them free, as the source did.
     """
     check_positive_int(hidden_units, "hidden_units")
     pixels = keras.Input(shape=(N_PIXELS,), name="pixels")
     code = _dense(hidden_units, seed, "code", activation="relu")(pixels)
-    logits = _dense(N_CLASSES, seed + 1, "logits")(code)
+    logits = _dense(N_CLASSES, seed + 1, "logits", constraint=_readout_bound(readout_max_norm, axis=1))(code)
     return keras.Model(pixels, {"logits": logits, "code": code}, name="mlp")
 
 
-def _conv_classifier(pixels, filters: int, seed: int):
+def _conv_classifier(pixels, filters: int, seed: int, readout_max_norm: float | None = None):
     """The source's convolutional code and its classifier: returns ``(code, logits)``.
 
     The code is a 3 x 3 convolution, stride 2, SAME padding, ReLU: a 28 x 28 digit becomes
@@ -53,25 +67,28 @@ def _conv_classifier(pixels, filters: int, seed: int):
         kernel_initializer=keras.initializers.RandomNormal(0.0, SOURCE_WEIGHT_STDDEV, seed=seed),
         bias_initializer=keras.initializers.Constant(SOURCE_BIAS), name="code",
     )(image)
-    logits = _dense(N_CLASSES, seed + 1, "logits")(keras.layers.Flatten(name="flatten")(code))
+    readout = _readout_bound(readout_max_norm, axis=1)  # kernel (units, 10): one row per code unit
+    logits = _dense(N_CLASSES, seed + 1, "logits", constraint=readout)(keras.layers.Flatten(name="flatten")(code))
     return code, logits
 
 
-def cnn(filters: int = 200, seed: int = 0) -> keras.Model:
+def cnn(filters: int = 200, seed: int = 0, readout_max_norm: float | None = None) -> keras.Model:
     """The source's CNN: 28 x 28 -> 3 x 3 conv, stride 2, ``filters`` ReLU maps -> 10.
 
-    The feature maps (14 x 14 x ``filters``) are the ``"code"`` output.
+    The feature maps (14 x 14 x ``filters``) are the ``"code"`` output. ``readout_max_norm``
+    bounds each code unit's outgoing weights, as in :func:`mlp`.
     """
     check_positive_int(filters, "filters")
     pixels = keras.Input(shape=(N_PIXELS,), name="pixels")
-    code, logits = _conv_classifier(pixels, filters, seed)
+    code, logits = _conv_classifier(pixels, filters, seed, readout_max_norm)
     return keras.Model(pixels, {"logits": logits, "code": code}, name="cnn")
 
 
 DECODERS = ("transpose", "subpixel")
 
 
-def conv_autoencoder(decoder: str = "transpose", filters: int = 200, seed: int = 0) -> keras.Model:
+def conv_autoencoder(decoder: str = "transpose", filters: int = 200, seed: int = 0,
+                     readout_max_norm: float | None = None) -> keras.Model:
     """The CNN plus a decoder from the same sparse feature maps back to the digit.
 
     ``decoder="transpose"``: a 3 x 3 transposed convolution, stride 2, ``filters`` -> 1 map
@@ -80,14 +97,19 @@ def conv_autoencoder(decoder: str = "transpose", filters: int = 200, seed: int =
     28 x 28 map, as ``tf.nn.depth_to_space(x, 2)`` does. Both decoders have their own bias
     (the source's first version borrowed the encoder's) and a linear output. Outputs
     ``"logits"``, ``"code"`` and ``"reconstruction"`` (flattened, 784 pixels).
+    ``readout_max_norm`` bounds both readers of the code: each unit's outgoing classifier
+    weights and each map's decoder atom (its 3 x 3 x outputs kernel slice).
     """
     if decoder not in DECODERS:
         raise ValueError(f"decoder must be one of {DECODERS}, got {decoder!r}")
     check_positive_int(filters, "filters")
     pixels = keras.Input(shape=(N_PIXELS,), name="pixels")
-    code, logits = _conv_classifier(pixels, filters, seed)
+    code, logits = _conv_classifier(pixels, filters, seed, readout_max_norm)
+    # The kernel slice that reads code map j: Conv2DTranspose (3, 3, 1, maps)[..., j]; Conv2D (3, 3, maps, 4)[:, :, j].
+    atom_axes = [0, 1, 2] if decoder == "transpose" else [0, 1, 3]
     decoder_init = dict(kernel_initializer=keras.initializers.RandomNormal(0.0, SOURCE_WEIGHT_STDDEV, seed=seed + 2),
-                        bias_initializer=keras.initializers.Constant(SOURCE_BIAS))
+                        bias_initializer=keras.initializers.Constant(SOURCE_BIAS),
+                        kernel_constraint=_readout_bound(readout_max_norm, axis=atom_axes))
     if decoder == "transpose":
         image = keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same", name="decoder", **decoder_init)(code)
     else:
@@ -205,7 +227,7 @@ class ActivityPenalty(keras.layers.Layer):
 
 def sparse_autoencoder(hidden_units: int = 1024, sparsity: str = "l1", *, lam: float = 0.0, rho: float = 0.05,
                        beta: float = 3.0, k: int | None = None, activation: str | None = None,
-                       seed: int = 0) -> keras.Model:
+                       unit_norm_atoms: bool = True, weight_decay: float = 0.0, seed: int = 0) -> keras.Model:
     """A one-hidden-layer auto-encoder, 784 -> ``hidden_units`` -> 784, sparse by ``sparsity``.
 
     ``sparsity`` is the mechanism:
@@ -222,13 +244,19 @@ def sparse_autoencoder(hidden_units: int = 1024, sparsity: str = "l1", *, lam: f
     ``"sigmoid"``. The decoder is linear, and each of its atoms (the weights from one hidden
     unit to the 784 pixels) is kept at norm 1 after every step, as a sparse coding
     dictionary is: otherwise a penalty on the code's size could be dodged by shrinking
-    the code and growing the atoms. Outputs ``"code"`` (examples, ``hidden_units``) and
-    ``"reconstruction"`` (examples, 784).
+    the code and growing the atoms. ``unit_norm_atoms=False`` drops that constraint, and
+    ``weight_decay`` adds ``weight_decay * sum(W ** 2)`` over both weight matrices (Ng's
+    sparse auto-encoder has weight decay and free atoms). Outputs ``"code"`` (examples,
+    ``hidden_units``) and ``"reconstruction"`` (examples, 784).
     """
     if sparsity not in SPARSITY_MECHANISMS:
         raise ValueError(f"sparsity must be one of {SPARSITY_MECHANISMS}, got {sparsity!r}")
     hidden_units = check_positive_int(hidden_units, "hidden_units")
     lam, beta, rho = check_lam(lam), check_lam(beta, "beta"), check_rate(rho, "rho")
+    weight_decay = check_lam(weight_decay, "weight_decay")
+    if not isinstance(unit_norm_atoms, bool):
+        raise TypeError(f"unit_norm_atoms must be True or False, got {unit_norm_atoms!r}")
+    decay = keras.regularizers.L2(weight_decay) if weight_decay else None
     activation = DEFAULT_ACTIVATION[sparsity] if activation is None else activation
     if sparsity == "kl" and activation != "sigmoid":
         raise ValueError(
@@ -251,7 +279,7 @@ def sparse_autoencoder(hidden_units: int = 1024, sparsity: str = "l1", *, lam: f
     code = keras.layers.Dense(
         hidden_units, activation=None if sparsity == "topk" else activation,
         kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
-        kernel_regularizer=keras.regularizers.L1(lam) if sparsity == "l1_weights" else None,
+        kernel_regularizer=keras.regularizers.L1(lam) if sparsity == "l1_weights" else decay,
         name="encoder",
     )(pixels)
     if sparsity == "topk":
@@ -263,7 +291,9 @@ def sparse_autoencoder(hidden_units: int = 1024, sparsity: str = "l1", *, lam: f
     reconstruction = keras.layers.Dense(
         N_PIXELS,
         kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 1),
-        kernel_constraint=keras.constraints.UnitNorm(axis=1),  # kernel (hidden, pixels): one atom per row
+        # kernel (hidden, pixels): one atom per row
+        kernel_constraint=keras.constraints.UnitNorm(axis=1) if unit_norm_atoms else None,
+        kernel_regularizer=decay,
         name="decoder",
     )(code)
     return keras.Model(pixels, {"code": code, "reconstruction": reconstruction}, name=f"sparse_autoencoder_{sparsity}")

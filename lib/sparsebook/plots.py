@@ -37,25 +37,61 @@ def format_lam(lam: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
+LAM_CONVENTIONS = {
+    "batch_sum": "λ (source convention: penalty summed over the batch of 100)",
+    "example_mean": "λ (penalty per example, averaged over the batch)",
+}
+
+
+def lam_axis_label(runs) -> str:
+    """The λ axis label of ``runs`` (run records), from their ``lam_convention``; one convention only."""
+    conventions = {run.get("lam_convention") for run in runs}
+    if len(conventions) != 1:
+        raise ValueError(f"runs mix λ conventions {sorted(map(str, conventions))}: draw them on separate axes")
+    return LAM_CONVENTIONS.get(conventions.pop(), "λ")
+
+
+def _seed_groups(runs: list, strength: str = "lam") -> list[list]:
+    """``runs`` grouped by strength (several seeds per λ), sorted by strength."""
+    groups: dict = {}
+    for run in runs:
+        groups.setdefault(float(run[strength]), []).append(run)
+    return [groups[value] for value in sorted(groups)]
+
+
+def _mean_and_range(values) -> tuple[float, float, float]:
+    """Mean, and its distances down to the minimum and up to the maximum (for error bars)."""
+    values = np.asarray(values, dtype=float)
+    mean = float(values.mean())
+    return mean, mean - float(values.min()), float(values.max()) - mean
+
+
 def accuracy_vs_avr(series: dict, ax=None, avr_key: str = "avr_test", annotate: str | None = None):
     """Test accuracy against AVR (log scale), one line per series.
 
     ``series`` maps a label to a list of run records (``lam``, ``test_accuracy`` and
     ``avr_key``, or ``avr_train_batch`` where ``avr_key`` is missing, as in the
     source's table). Points of the series named ``annotate`` are labelled with λ.
+    Runs of several seeds at one λ are drawn as their mean, with bars from the lowest
+    to the highest seed on both axes.
     """
     _check_series(series, ("lam", "test_accuracy"))
     if any(avr_key not in run and "avr_train_batch" not in run for runs in series.values() for run in runs):
         raise ValueError(f"every run needs {avr_key!r} or 'avr_train_batch'")
     ax = _axes(ax)
     for (label, runs), marker in zip(series.items(), "osD^v"):
-        runs = sorted(runs, key=lambda run: run["lam"])
-        avr = [run.get(avr_key, run.get("avr_train_batch")) for run in runs]
-        accuracy = [run["test_accuracy"] for run in runs]
-        ax.plot(avr, accuracy, marker=marker, label=label)
+        groups = _seed_groups(runs)
+        avr = [_mean_and_range([run.get(avr_key, run.get("avr_train_batch")) for run in g]) for g in groups]
+        accuracy = [_mean_and_range([run["test_accuracy"] for run in g]) for g in groups]
+        x, y = [a[0] for a in avr], [a[0] for a in accuracy]
+        if any(len(g) > 1 for g in groups):
+            ax.errorbar(x, y, xerr=np.array([a[1:] for a in avr]).T, yerr=np.array([a[1:] for a in accuracy]).T,
+                        marker=marker, label=label, capsize=2)
+        else:
+            ax.plot(x, y, marker=marker, label=label)
         if label == annotate:
-            for run, a, acc in zip(runs, avr, accuracy):
-                ax.annotate(f"λ={format_lam(run['lam'])}", (a, acc), textcoords="offset points",
+            for g, a, acc in zip(groups, x, y):
+                ax.annotate(f"λ={format_lam(g[0]['lam'])}", (a, acc), textcoords="offset points",
                             xytext=(4, -10), fontsize=8)
     ax.set_xscale("log")
     ax.set_xlabel("AVR: average number of active units per example (log scale)")
@@ -66,21 +102,33 @@ def accuracy_vs_avr(series: dict, ax=None, avr_key: str = "avr_test", annotate: 
 
 
 def metric_vs_lam(series: dict, key: str, ax=None, ylabel: str | None = None, log_y: bool = True):
-    """A run metric (e.g. ``"avr_test"``) against λ > 0 on a log axis; λ = 0 as a dashed line."""
+    """A run metric (e.g. ``"avr_test"``) against λ > 0 on a log axis; λ = 0 as a dashed line.
+
+    Several seeds at one λ are drawn as their mean with bars from the lowest to the highest
+    seed. The λ axis is labelled with the runs' ``lam_convention`` (:func:`lam_axis_label`).
+    """
     _check_series(series, ("lam",))
     ax = _axes(ax)
+    xlabel = lam_axis_label([run for runs in series.values() for run in runs])
     for label, runs in series.items():
-        runs = sorted(runs, key=lambda run: run["lam"])
-        positive = [run for run in runs if run["lam"] > 0 and run.get(key) is not None]
-        line, = ax.plot([run["lam"] for run in positive], [run[key] for run in positive], marker="o", label=label)
-        for run in runs:
-            if run["lam"] == 0 and run.get(key) is not None:
-                ax.axhline(run[key], color=line.get_color(), linestyle="--", linewidth=1,
-                           label=f"{label}, λ = 0")
+        groups = [[run for run in g if run.get(key) is not None] for g in _seed_groups(runs)]
+        groups = [g for g in groups if g]
+        positive = [g for g in groups if g[0]["lam"] > 0]
+        stats = [_mean_and_range([run[key] for run in g]) for g in positive]
+        lams = [g[0]["lam"] for g in positive]
+        if any(len(g) > 1 for g in positive):
+            line = ax.errorbar(lams, [s[0] for s in stats], yerr=np.array([s[1:] for s in stats]).T,
+                               marker="o", label=label, capsize=2).lines[0]
+        else:
+            line, = ax.plot(lams, [s[0] for s in stats], marker="o", label=label)
+        for g in groups:
+            if g[0]["lam"] == 0:
+                ax.axhline(_mean_and_range([run[key] for run in g])[0], color=line.get_color(), linestyle="--",
+                           linewidth=1, label=f"{label}, λ = 0")
     ax.set_xscale("log")
     if log_y:
         ax.set_yscale("log")
-    ax.set_xlabel("λ (source convention: penalty summed over the batch of 100)")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel or key)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
@@ -103,16 +151,25 @@ def frontier(series: dict, y_key: str, x_key: str = "l0_test", ax=None, ylabel: 
     """``y_key`` against ``x_key`` (log x), one line per series of runs, each point labelled with its strength.
 
     The sparsity frontier: what a code of a given number of active units (``x_key``) gets
-    for reconstruction or accuracy (``y_key``).
+    for reconstruction or accuracy (``y_key``). Runs of several seeds at one strength are
+    drawn as their mean, with bars from the lowest to the highest seed on both axes.
     """
     _check_series(series, (x_key, y_key))
     ax = _axes(ax)
     for (label, runs), marker in zip(series.items(), "osD^v<>"):
-        runs = sorted(runs, key=lambda run: run[x_key])
-        x, y = [run[x_key] for run in runs], [run[y_key] for run in runs]
-        ax.plot(x, y, marker=marker, label=label)
-        for run, xi, yi in zip(runs, x, y):
-            ax.annotate(format_strength(run), (xi, yi), textcoords="offset points", xytext=(4, 4), fontsize=7)
+        groups = _seed_groups(runs, runs[0].get("strength_name", "lam"))
+        xs = [_mean_and_range([run[x_key] for run in g]) for g in groups]
+        ys = [_mean_and_range([run[y_key] for run in g]) for g in groups]
+        order = np.argsort([x[0] for x in xs], kind="stable")
+        groups, xs, ys = [groups[i] for i in order], [xs[i] for i in order], [ys[i] for i in order]
+        x, y = [a[0] for a in xs], [a[0] for a in ys]
+        if any(len(g) > 1 for g in groups):
+            ax.errorbar(x, y, xerr=np.array([a[1:] for a in xs]).T, yerr=np.array([a[1:] for a in ys]).T,
+                        marker=marker, label=label, capsize=2)
+        else:
+            ax.plot(x, y, marker=marker, label=label)
+        for g, xi, yi in zip(groups, x, y):
+            ax.annotate(format_strength(g[0]), (xi, yi), textcoords="offset points", xytext=(4, 4), fontsize=7)
     ax.set_xscale("log")
     if log_y:
         ax.set_yscale("log")

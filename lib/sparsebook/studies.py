@@ -351,3 +351,61 @@ register_study(Study("coding_encoder_dictionary", f"a dictionary for non-negativ
                      "(the networks chapter)", encoder_dictionary_study))
 register_study(Study("coding_encoder", "one ISTA step, a trained ReLU layer and FISTA as encoders of the "
                      "networks chapter's dictionary", encoder_study))
+
+
+# -- code_baselines: what a code must beat, for the TensorFlow chapters -----------------------
+
+BASELINE_WIDTHS = (784, 1024)  #: Widths of the random ReLU projections: the MLP's layer and the auto-encoders'.
+BASELINE_SEEDS = (0, 1, 2)  #: Seeds of the random projections.
+INK_LEVEL = 0.5  #: A pixel brighter than this counts as ink.
+
+
+def random_relu_features(x, width: int, seed: int) -> np.ndarray:
+    """``ReLU(x W)`` with ``W`` drawn as the auto-encoders' encoder starts (Glorot uniform), no bias."""
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim != 2:
+        raise ValueError(f"x must be (examples, pixels), got shape {x.shape}")
+    width = int(width)
+    if width < 1:
+        raise ValueError(f"width must be a positive int, got {width}")
+    limit = math.sqrt(6.0 / (x.shape[1] + width))
+    weights = np.random.default_rng(seed).uniform(-limit, limit, (x.shape[1], width)).astype(np.float32)
+    return np.maximum(x @ weights, 0.0)
+
+
+def baselines_study(mode: str | None = None):
+    """Linear-probe accuracy of raw pixels and of random ReLU projections; the test digits' variance and ink.
+
+    The probe is the auto-encoders' (:func:`~sparsebook.metrics.linear_probe_accuracy`, trained on
+    the first :data:`~sparsebook.sweep.PROBE_TRAIN_EXAMPLES` training digits); ``pixel_variance_test``
+    (the per-pixel variance over the test digits, averaged over pixels) turns a reconstruction MSE
+    per pixel into the fraction of variance it leaves unexplained.
+    """
+    from .metrics import linear_probe_accuracy
+    from .sweep import PROBE_TRAIN_EXAMPLES
+
+    digits = load_mnist(mode)
+    x_train, y_train = digits.x_train[:PROBE_TRAIN_EXAMPLES], digits.y_train[:PROBE_TRAIN_EXAMPLES]
+    summary = {
+        "data": digits.name if hasattr(digits, "name") else current_mode(mode),
+        "n_test": int(len(digits.x_test)),
+        "probe_train_examples": int(len(x_train)),
+        "probe_pixels": linear_probe_accuracy(x_train, y_train, digits.x_test, digits.y_test),
+        "pixel_variance_test": float(digits.x_test.var(axis=0).mean()),
+        "mean_square_pixel_test": float((digits.x_test.astype(np.float64) ** 2).mean()),
+        "ink_pixels_test": float((digits.x_test > INK_LEVEL).sum(axis=1).mean()),
+        "nonzero_pixels_test": float((digits.x_test > 0).sum(axis=1).mean()),
+        "ink_level": INK_LEVEL,
+        "random_relu": {},
+    }
+    for width in BASELINE_WIDTHS:
+        accuracies = [linear_probe_accuracy(random_relu_features(x_train, width, seed), y_train,
+                                            random_relu_features(digits.x_test, width, seed), digits.y_test)
+                      for seed in BASELINE_SEEDS]
+        summary["random_relu"][str(width)] = {"seeds": list(BASELINE_SEEDS), "accuracy": accuracies,
+                                              "mean": float(np.mean(accuracies))}
+    return summary, {"pixel_variance": digits.x_test.var(axis=0).astype(np.float32)}
+
+
+register_study(Study("code_baselines", "what a code must beat: the linear probe on raw pixels and on random ReLU "
+                     "projections of the same widths; the test digits' pixel variance and ink", baselines_study))

@@ -62,6 +62,14 @@ class Experiment:
     strength: str = "lam"
     measure: Callable | None = None
     reconstruction_weight: float = 1.0  # auto-encoders: how many times the reconstruction counts
+    seeds: tuple = (0,)  # the first seed runs the whole grid; the others run ``seeded_grid``
+    seeded_grid: tuple | None = None  # the strengths run at every seed (None: the whole grid)
+
+    def planned_runs(self) -> set:
+        """``{(strength, seed)}``: every run the committed results of this experiment hold."""
+        first, *others = self.seeds
+        return {(float(v), first) for v in self.grid} | {
+            (float(v), seed) for seed in others for v in (self.grid if self.seeded_grid is None else self.seeded_grid)}
 
     def check_strength(self, value):
         """``value`` as this experiment's strength (an int >= 1 for k, a number >= 0 else)."""
@@ -74,10 +82,22 @@ class Experiment:
         return check_lam(value, self.strength)
 
 
-def _mlp(seed: int, lam=None):
+READOUT_MAX_NORM = 1.0  #: The bound on each code unit's outgoing weights in the bounded-readout runs.
+BOUNDED_READOUT_LAM = 1e-4  #: The one λ (batch-sum) at which each model family is run with a bounded readout.
+
+
+def _mlp(seed: int, lam=None, readout_max_norm=None):
     from .models import mlp
 
-    return mlp(seed=seed)
+    return mlp(seed=seed, readout_max_norm=readout_max_norm)
+
+
+def _bounded(build):
+    """``build`` with the readout (and decoder) weights of each code unit held at norm <= 1."""
+    def build_bounded(seed: int, lam=None):
+        return build(seed, lam, readout_max_norm=READOUT_MAX_NORM)
+
+    return build_bounded
 
 
 EXPERIMENTS = {
@@ -86,21 +106,29 @@ EXPERIMENTS = {
         description="fully connected 784 -> 784 ReLU -> 10, L1 on the hidden activations (the source's first experiment)",
         build_model=_mlp,
         grid=(0.0, 1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 2.7e-3),
+        seeds=(0, 1, 2),
+    ),
+    "mlp_bounded": Experiment(
+        name="mlp_bounded",
+        description="the mlp with each hidden unit's 10 readout weights held at norm <= 1 (max-norm), L1 on the hidden activations",
+        build_model=_bounded(_mlp),
+        grid=(BOUNDED_READOUT_LAM,),
+        seeds=(0, 1, 2),
     ),
 }
 
 
-def _cnn(seed: int, lam=None):
+def _cnn(seed: int, lam=None, readout_max_norm=None):
     from .models import cnn
 
-    return cnn(seed=seed)
+    return cnn(seed=seed, readout_max_norm=readout_max_norm)
 
 
 def _conv_autoencoder(decoder: str):
-    def build(seed: int, lam=None):
+    def build(seed: int, lam=None, readout_max_norm=None):
         from .models import conv_autoencoder
 
-        return conv_autoencoder(decoder, seed=seed)
+        return conv_autoencoder(decoder, seed=seed, readout_max_norm=readout_max_norm)
 
     return build
 
@@ -134,13 +162,30 @@ EXPERIMENTS.update({
         grid=(0.0,),
         reconstruction_weight=200.0,
     ),
+    "cnn_bounded": Experiment(
+        name="cnn_bounded",
+        description="the cnn with each code unit's 10 readout weights held at norm <= 1 (max-norm)",
+        build_model=_bounded(_cnn),
+        grid=(BOUNDED_READOUT_LAM,),
+    ),
+    "cae_transpose_bounded": Experiment(
+        name="cae_transpose_bounded",
+        description="cae_transpose with each code unit's readout weights and each map's decoder atom held at norm <= 1",
+        build_model=_bounded(_conv_autoencoder("transpose")),
+        grid=(BOUNDED_READOUT_LAM,),
+    ),
 })
 
 
 # --- sparse auto-encoders: one per mechanism, the same hidden layer ------------------------
 
 SAE_HIDDEN_UNITS = 1024  #: Hidden units of every sparse auto-encoder, more than the 784 pixels (over-complete).
-SAE_KL_BETA = 3.0  #: The KL penalty's weight (Ng's notes); its target rate rho is swept.
+SAE_KL_BETA = 3.0  #: The KL penalty's weight in the rho sweep (the number in Ng's notes and the source's snippet).
+#: KL weights of the beta sweep, on our loss's scale (squared error summed over the 784 pixels):
+#: Ng's beta = 3 against half the summed error is 6 here; the source's beta = 3 against the
+#: error averaged over pixels is 3 x 784 = 2352 here; 120 lies between (geometrically).
+SAE_KL_BETAS = (6.0, 120.0, 2352.0)
+NG_WEIGHT_DECAY = 1e-4  #: Ng's weight decay (lambda / 2 sum W^2 against half the error, so 1e-4 sum W^2 here).
 ACTIVE_THRESHOLD = 0.01  #: ``|activation|`` above which a unit counts as active in L0 (sigmoids are never 0).
 PROBE_TRAIN_EXAMPLES = 10_000  #: The linear probe trains on the codes of this many training digits.
 
@@ -154,6 +199,19 @@ def _sparse_autoencoder_of_width(units: int, seed: int):
     return sparse_autoencoder(units, "none", seed=seed)
 
 
+def _kl_beta_sweep(rho: float):
+    return Experiment(
+        name=f"sae_kl_beta_rho{rho:g}".replace("0.", ""),
+        description=f"the sae_kl auto-encoder (unit-norm atoms) at rho = {rho:g}, its KL weight beta swept",
+        build_model=_sparse_autoencoder("kl", "beta", rho=rho),
+        grid=SAE_KL_BETAS,
+        penalty="kl",
+        lam_convention=None,
+        strength="beta",
+        measure=measure_autoencoder,
+    )
+
+
 def _sparse_autoencoder(sparsity: str, strength: str, **fixed):
     def build(seed: int, value):
         from .models import sparse_autoencoder
@@ -161,6 +219,23 @@ def _sparse_autoencoder(sparsity: str, strength: str, **fixed):
         return sparse_autoencoder(SAE_HIDDEN_UNITS, sparsity, seed=seed, **fixed, **{strength: value})
 
     return build
+
+
+def _thresholded_reconstruction_mse(model, x, threshold: float, batch_size: int) -> float:
+    """Reconstruction error per pixel when every code value with ``|a| <= threshold`` is set to 0.
+
+    What the reconstruction owes to the units the L0 count calls silent (sigmoids are never 0).
+    """
+    from .training import encode
+
+    decoder = model.get_layer("decoder")
+    squared_error = 0.0
+    for first in range(0, len(x), batch_size):
+        code = encode(model, x[first : first + batch_size], batch_size)
+        code = np.where(np.abs(code) > threshold, code, 0.0).astype(np.float32)
+        reconstruction = np.asarray(decoder(code))
+        squared_error += float(((reconstruction - x[first : first + batch_size]) ** 2).sum())
+    return squared_error / x.size
 
 
 def measure_autoencoder(exp: Experiment, digits, value, *, steps: int, batch_size: int, seed: int,
@@ -183,6 +258,9 @@ def measure_autoencoder(exp: Experiment, digits, value, *, steps: int, batch_siz
                         batch_size=eval_batch_size)
     test, units = code.evaluation, int(code.evaluation.activity.units)
     penalty = model.get_layer(f"{exp.penalty}_penalty") if exp.penalty in ("l1", "kl") else None
+    thresholded = _thresholded_reconstruction_mse(model, digits.x_test, ACTIVE_THRESHOLD, eval_batch_size)
+    atoms = _unit_norms(model.get_layer("decoder").kernel, 0)  # (hidden, pixels): row j is unit j's atom
+    firing = np.asarray(test.activity.firing_rates)
     record = {
         "model": exp.name,
         "penalty": exp.penalty,
@@ -201,6 +279,11 @@ def measure_autoencoder(exp: Experiment, digits, value, *, steps: int, batch_siz
         "dead_fraction": code.dead_units / units,
         "reconstruction_mse_test": test.reconstruction_mse,
         "reconstruction_mse_quantised_test": test.reconstruction_mse_quantised,
+        "reconstruction_mse_thresholded_test": thresholded,
+        "dead_units_test": int((firing == 0).sum()),
+        "decoder_atom_norms": _norm_summary(atoms, firing > 0),
+        **({"weight_decay": model.get_layer("encoder").kernel_regularizer.l2}
+           if getattr(model.get_layer("encoder").kernel_regularizer, "l2", None) else {}),
         "firing_rates_test": [round(float(r), 6) for r in test.activity.firing_rates],
         "curve": {
             "step": log.steps,
@@ -222,6 +305,8 @@ EXPERIMENTS.update({
         penalty="l1",
         lam_convention="example_mean",
         measure=measure_autoencoder,
+        seeds=(0, 1, 2),
+        seeded_grid=(0.3,),
     ),
     "sae_kl": Experiment(
         name="sae_kl",
@@ -232,6 +317,8 @@ EXPERIMENTS.update({
         lam_convention=None,
         strength="rho",
         measure=measure_autoencoder,
+        seeds=(0, 1, 2),
+        seeded_grid=(0.05,),
     ),
     "sae_topk": Experiment(
         name="sae_topk",
@@ -241,6 +328,21 @@ EXPERIMENTS.update({
         penalty="topk",
         lam_convention=None,
         strength="k",
+        measure=measure_autoencoder,
+        seeds=(0, 1, 2),
+        seeded_grid=(20,),
+    ),
+    # Ng's sparse auto-encoder as he defined it: free atoms and weight decay; beta = 3 on his scale.
+    "sae_kl_ng": Experiment(
+        name="sae_kl_ng",
+        description=(f"Ng's sparse auto-encoder: 784 -> {SAE_HIDDEN_UNITS} sigmoid -> 784, KL (beta = 6 on our "
+                     f"scale, 3 on his), weight decay {NG_WEIGHT_DECAY:g}, no unit-norm atoms"),
+        build_model=_sparse_autoencoder("kl", "rho", beta=2 * SAE_KL_BETA, unit_norm_atoms=False,
+                                        weight_decay=NG_WEIGHT_DECAY),
+        grid=(0.05, 0.01),
+        penalty="kl",
+        lam_convention=None,
+        strength="rho",
         measure=measure_autoencoder,
     ),
     # The chapter's two pitfalls at full size: a penalty on the weights, and a narrow layer.
@@ -263,6 +365,8 @@ EXPERIMENTS.update({
         measure=measure_autoencoder,
     ),
 })
+
+EXPERIMENTS.update({exp.name: exp for exp in (_kl_beta_sweep(0.05), _kl_beta_sweep(0.01))})
 
 MAX_UNITS_LISTED = 5000  # above this, firing rates are kept per feature map, not per unit
 
@@ -457,6 +561,17 @@ def train_and_measure(exp: Experiment, digits, lam: float, *, steps: int, batch_
         **_provenance(log.seconds),
     }
     code_shape = model.output["code"].shape[1:]
+    record.update(_code_profile(model, digits.x_test, digits.y_test, eval_batch_size,
+                                per_class=units <= MAX_UNITS_LISTED))
+    alive = test.activity.firing_rates > 0
+    readout = _unit_norms(model.get_layer("logits").kernel, 0)  # (units, 10): row i reads unit i
+    record["readout_norms"] = _norm_summary(readout, alive)
+    if units <= MAX_UNITS_LISTED:
+        record["readout_unit_norms"] = [round(float(n), 5) for n in readout]
+    if "decoder" in [layer.name for layer in model.layers]:
+        kernel = model.get_layer("decoder").kernel  # (3, 3, 1, maps) transposed conv or (3, 3, maps, 4) conv
+        atoms = _unit_norms(kernel, 3 if kernel.shape[-1] != 4 else 2)
+        record["decoder_atom_norms"] = [round(float(n), 5) for n in atoms]
     if units <= MAX_UNITS_LISTED:
         for name, evaluation in (("test", test), ("train", train)):
             record[f"firing_rates_{name}"] = [round(float(r), 6) for r in evaluation.activity.firing_rates]
@@ -474,6 +589,59 @@ def train_and_measure(exp: Experiment, digits, lam: float, *, steps: int, batch_
         if reconstruction_weight != 1.0:
             record["reconstruction_weight"] = reconstruction_weight
     return record, model
+
+
+def _code_profile(model, x, y, batch_size: int, threshold: float = 0.0, per_class: bool = True) -> dict:
+    """How a trained model's code spends its activity on ``x``, batch by batch.
+
+    The mean L1 norm of a code, the mean value of its active units, the mean Hoyer sparseness
+    of a code, and (``per_class``) each unit's firing rate on each class's digits, for the
+    units active on at least one digit (``class_rates_test``: unit index -> 10 rates).
+    """
+    from .metrics import hoyer_sparseness
+    from .training import predict_in_batches
+
+    l1 = active_sum = active = 0.0
+    hoyer = []
+    class_counts = np.zeros(int(y.max()) + 1)
+    class_active = None
+    first = 0
+    for outputs in predict_in_batches(model, x, batch_size):
+        code = np.abs(np.asarray(outputs["code"]).reshape(len(outputs["code"]), -1)).astype(np.float64)
+        labels = y[first : first + len(code)]
+        first += len(code)
+        on = code > threshold
+        l1 += code.sum()
+        active_sum += code[on].sum()
+        active += on.sum()
+        hoyer.append(hoyer_sparseness(code, axis=1))
+        if per_class:
+            if class_active is None:
+                class_active = np.zeros((len(class_counts), code.shape[1]))
+            np.add.at(class_active, labels, on)
+            class_counts += np.bincount(labels, minlength=len(class_counts))
+    hoyer = np.concatenate(hoyer)
+    profile = {"code_l1_test": float(l1 / len(x)),
+               "mean_active_value_test": float(active_sum / active) if active else 0.0,
+               "hoyer_sparseness_test": _nanmean(hoyer)}
+    if per_class:
+        rates = class_active / class_counts[:, None]
+        alive = np.flatnonzero(rates.max(axis=0) > 0)
+        profile["class_rates_test"] = {str(unit): [round(float(r), 5) for r in rates[:, unit]] for unit in alive}
+    return profile
+
+
+def _unit_norms(kernel, unit_axis: int) -> np.ndarray:
+    """The norm of the weights each code unit sends on: ``kernel``'s norms over every axis but ``unit_axis``."""
+    w = np.asarray(kernel, dtype=np.float64)
+    return np.sqrt(np.moveaxis(w, unit_axis, 0).reshape(w.shape[unit_axis], -1).__pow__(2).sum(axis=1))
+
+
+def _norm_summary(norms: np.ndarray, active: np.ndarray | None = None) -> dict:
+    summary = {"mean": float(norms.mean()), "max": float(norms.max()), "min": float(norms.min())}
+    if active is not None and active.any():
+        summary["active_mean"] = float(norms[active].mean())
+    return summary
 
 
 def _nanmean(values) -> float | None:
@@ -680,7 +848,8 @@ def main(argv=None) -> int:
     parser.add_argument("--mode", choices=MODES, default=None, help="default: $SPARSEBOOK_MODE, else quick")
     parser.add_argument("--grid", type=float, nargs="+", help="override the grid of lambda (or of k, rho)")
     parser.add_argument("--steps", type=int, help="override the number of training steps")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=None,
+                        help="run this seed only (default: the experiment's seeds, see --list)")
     parser.add_argument("--out", help="results file (only with a single experiment)")
     parser.add_argument("--list", action="store_true", help="list the experiments and exit")
     args = parser.parse_args(argv)
@@ -688,6 +857,9 @@ def main(argv=None) -> int:
         for exp in EXPERIMENTS.values():
             convention = f" ({exp.lam_convention})" if exp.lam_convention else ""
             print(f"{exp.name:13} {exp.description}\n{'':13} {exp.strength} grid{convention}: {list(exp.grid)}")
+            if len(exp.seeds) > 1:
+                again = list(exp.grid if exp.seeded_grid is None else exp.seeded_grid)
+                print(f"{'':13} seeds {list(exp.seeds)} (seeds after the first at {again})")
         for study in STUDIES.values():
             print(f"{study.name:13} {study.description}")
         return 0
@@ -707,8 +879,16 @@ def main(argv=None) -> int:
             continue
         path = Path(args.out) if args.out else results_path(name, mode)
         start = time.perf_counter()
+        exp = EXPERIMENTS[name]
+        if args.seed is not None:
+            plan = [(args.seed, args.grid)]
+        else:  # the experiment's seeds: the first over the grid, the others over the seeded grid
+            again = exp.seeded_grid if args.grid is None else args.grid
+            plan = [(exp.seeds[0], args.grid)] + [(seed, again) for seed in exp.seeds[1:]]
+        runs = []
         try:
-            runs = sweep(name, mode, grid=args.grid, steps=args.steps, seed=args.seed, path=path, progress=True)
+            for seed, grid in plan:
+                runs += sweep(name, mode, grid=grid, steps=args.steps, seed=seed, path=path, progress=True)
         except (ValueError, TypeError) as err:
             print(f"error: {err}", file=sys.stderr)
             return 2

@@ -73,3 +73,60 @@ def trend(lams, values, write) -> str:
     if not against:
         return f"{direction} at every step of the grid, {span}"
     return f"{direction} {span}, but not at every step: it " + " and ".join(against)
+
+
+def by_strength(runs, strength: str = "lam") -> dict:
+    """``runs`` grouped by their swept strength (one group per λ, ρ, β or k): ``{value: [runs]}``, sorted."""
+    if not isinstance(runs, (list, tuple)) or not runs:
+        raise ValueError("runs must be a non-empty list of run records (dicts)")
+    groups: dict = {}
+    for i, run in enumerate(runs):
+        if not isinstance(run, dict) or strength not in run:
+            raise ValueError(f"runs[{i}] must be a run record holding {strength!r}")
+        groups.setdefault(float(run[strength]), []).append(run)
+    for value, group in groups.items():
+        seeds = [run.get("seed") for run in group]
+        if len(set(seeds)) != len(seeds):
+            raise ValueError(f"two runs at {strength} = {value:g} have the same seed: {seeds}")
+    return dict(sorted(groups.items()))
+
+
+def mean_records(runs, strength: str = "lam") -> list[dict]:
+    """One record per strength: every number field averaged over its seeds, the rest from the first seed.
+
+    Each record also holds ``seeds`` (the seeds averaged) and ``spread``: for every number
+    field, ``{"min", "max", "std"}`` over the seeds (std is 0 for a single seed).
+    """
+    merged = []
+    for value, group in by_strength(runs, strength).items():
+        record = dict(sorted(group, key=lambda run: run.get("seed", 0))[0])
+        record["seeds"] = sorted(run.get("seed", 0) for run in group)
+        record["spread"] = {}
+        for key, first in list(record.items()):
+            if isinstance(first, bool) or not isinstance(first, (int, float)) or key in ("seed", strength):
+                continue
+            values = [run.get(key) for run in group]
+            if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in values):
+                continue
+            values = np.asarray(values, dtype=float)
+            record[key] = float(values.mean())
+            record["spread"][key] = {"min": float(values.min()), "max": float(values.max()),
+                                     "std": float(values.std(ddof=1)) if len(values) > 1 else 0.0}
+        merged.append(record)
+    return merged
+
+
+def seeds_text(record: dict) -> str:
+    """``mean of 3 seeds`` / ``one seed``: how many runs a merged record (``mean_records``) stands for."""
+    n = len(record.get("seeds", [record.get("seed", 0)]))
+    return "one seed" if n == 1 else f"mean of {n} seeds"
+
+
+def spread_text(record: dict, key: str, write) -> str:
+    """``0.966 (seeds 0.962–0.970)`` or ``0.966 (one seed)``: a merged value with its range over seeds."""
+    if key not in record:
+        raise ValueError(f"the record has no {key!r}")
+    spread = record.get("spread", {}).get(key)
+    if not spread or len(record.get("seeds", [])) < 2:
+        return f"{write(record[key])} (one seed)"
+    return f"{write(record[key])} (seeds {write(spread['min'])}–{write(spread['max'])})"
