@@ -3,6 +3,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 from sparsebook.plots import (  # noqa: E402
     accuracy_vs_avr, firing_rate_histogram, format_lam, format_strength, frontier, image_grid, metric_vs_lam,
@@ -82,6 +83,18 @@ def test_frontier_draws_each_series_sorted_by_active_units_and_labels_points():
     plt.close("all")
 
 
+def test_frontier_draws_several_seeds_as_their_mean_with_min_max_bars():
+    runs = [{"strength_name": "k", "k": 10, "seed": s, "l0_test": 10.0, "mse": m} for s, m in enumerate((1, 2, 6))]
+    runs.append({"strength_name": "k", "k": 40, "seed": 0, "l0_test": 40.0, "mse": 0.5})
+    ax = frontier({"TopK": runs}, "mse")
+    np.testing.assert_allclose(np.asarray(ax.get_lines()[0].get_xdata(), dtype=float), [10.0, 40.0])
+    np.testing.assert_allclose(np.asarray(ax.get_lines()[0].get_ydata(), dtype=float), [3.0, 0.5])
+    bars = [c for c in ax.collections if len(c.get_segments()) == 2]
+    assert any(np.allclose(c.get_segments()[0][:, 1], [1.0, 6.0]) for c in bars)  # the y bar: lowest to highest seed
+    assert [t.get_text() for t in ax.texts] == ["k=10", "k=40"]
+    plt.close("all")
+
+
 def test_frontier_refuses_runs_without_the_plotted_keys():
     import pytest
 
@@ -89,3 +102,24 @@ def test_frontier_refuses_runs_without_the_plotted_keys():
         frontier({"TopK": [{"strength_name": "k", "k": 10, "l0_test": 10.0}]}, "mse")
     with pytest.raises(ValueError, match="non-empty dict"):
         frontier({}, "mse")
+
+
+def test_lam_axis_label_names_the_convention_of_the_runs():
+    from sparsebook.plots import lam_axis_label
+
+    assert "summed over the batch" in lam_axis_label([{"lam_convention": "batch_sum"}])
+    assert "per example" in lam_axis_label([{"lam_convention": "example_mean"}])
+    with pytest.raises(ValueError, match="mix"):
+        lam_axis_label([{"lam_convention": "batch_sum"}, {"lam_convention": "example_mean"}])
+
+
+def test_several_seeds_at_one_lam_are_drawn_as_their_mean_with_their_range():
+    runs = [{"lam": lam, "seed": seed, "test_accuracy": acc, "avr_test": avr, "lam_convention": "batch_sum"}
+            for lam, seed, acc, avr in [(0.0, 0, 0.98, 200), (1e-4, 0, 0.90, 3), (1e-4, 1, 0.96, 5)]]
+    ax = accuracy_vs_avr({"mlp": runs})
+    x, y = ax.lines[0].get_data()
+    assert list(x) == [200, 4] and list(y) == pytest.approx([0.98, 0.93])
+    assert ax.containers, "error bars drawn for the seeds"
+    ax = metric_vs_lam({"mlp": runs}, "avr_test")
+    assert list(ax.lines[0].get_ydata()) == [4] and "summed over the batch" in ax.get_xlabel()
+    plt.close("all")

@@ -4,8 +4,12 @@
 ``sae_kl.json``, ``sae_topk.json``); :func:`weight_penalty` and :func:`bottleneck` add the
 pitfalls' single runs (``sae_l1_weights.json``, ``sae_bottleneck.json``), :func:`kl_weak_code`
 and :func:`atom_rates` read more of the grids, :func:`training_cost` their recorded training times:
-every conclusion of the chapter comes from them. Probe accuracies within :data:`PROBE_LEVEL`
-of each other count as level.
+every conclusion of the chapter comes from them. :func:`beta_sweep`, :func:`ng_model`,
+:func:`thresholded` and :func:`baselines` add the KL weight's sweep, Ng's model, the reconstruction
+without sub-threshold activations and what a code must beat (``results/code_baselines.json``).
+Several seeds at one strength are merged into one record, their mean (``findings.mean_records``);
+a difference counts only if it exceeds the widest range the seeds of one point span
+(:func:`levels`), and never less than :data:`PROBE_LEVEL` for probe accuracies.
 The ``demo_*`` functions describe the chapter's small live runs, in sentences about those
 runs only. Every sentence whose truth depends on a comparison is written here, whole.
 """
@@ -15,6 +19,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
+from . import by_strength, mean_records, seeds_text, spread_text
+from ..plots import LAM_CONVENTIONS, format_lam
 
 MECHANISMS = {"sae_l1": "L1", "sae_kl": "KL", "sae_topk": "TopK"}  #: Experiment -> how the page names it.
 STRENGTHS = {"sae_l1": "lam", "sae_kl": "rho", "sae_topk": "k"}
@@ -79,8 +86,44 @@ def _direction(values) -> str | None:
 
 # --- checks ----------------------------------------------------------------------------------
 
-def _check_runs(runs, name: str) -> list[dict]:
-    """The runs of experiment ``name``, sorted by their strength, after checking their fields."""
+def _with_dead(run: dict) -> dict:
+    """``run`` with ``dead_units_test``: the units active (above the threshold) on none of the test digits.
+
+    The book's one definition of a dead unit; runs made before the field existed get it from
+    their ``firing_rates_test``.
+    """
+    if "dead_units_test" in run or "firing_rates_test" not in run:
+        return run
+    return dict(run, dead_units_test=int((np.asarray(run["firing_rates_test"]) == 0).sum()))
+
+
+def merge_seeds(runs, strength: str) -> list[dict]:
+    """One record per strength: the mean over its seeds (``findings.mean_records``), sorted by strength.
+
+    Each record keeps ``seeds`` and ``spread``; a field equal in every seed keeps its value
+    (an int stays an int); lists (``firing_rates_test``, ``curve``) are the first seed's. A number
+    field only some seeds measured is their mean, and ``partial[field]`` lists those seeds.
+    """
+    runs = [_with_dead(run) for run in runs]
+    merged = mean_records(runs, strength)
+    for record, group in zip(merged, by_strength(runs, strength).values()):
+        first = min(group, key=lambda run: run.get("seed", 0))
+        for key, spread in record["spread"].items():
+            if spread["min"] == spread["max"]:
+                record[key] = first[key]
+        record["partial"] = {}
+        for key in sorted({key for run in group for key in run} - set(record)):
+            having = [run for run in group if isinstance(run.get(key), (int, float))
+                      and not isinstance(run.get(key), bool)]
+            if having:
+                record[key] = float(np.mean([run[key] for run in having]))
+                record["partial"][key] = sorted(run.get("seed", 0) for run in having)
+    return merged
+
+
+def _check_runs(runs, name: str, merge: bool = True) -> list[dict]:
+    """The runs of experiment ``name`` after checking their fields, merged over seeds (one record per
+    strength, :func:`merge_seeds`) and sorted by strength; ``merge=False``: every run, sorted."""
     if not isinstance(runs, (list, tuple)) or len(runs) < 2:
         raise ValueError(f"the runs of {name} must be a list of at least two run records (dicts)")
     for i, run in enumerate(runs):
@@ -92,20 +135,22 @@ def _check_runs(runs, name: str) -> list[dict]:
         if run["strength_name"] != STRENGTHS[name] or STRENGTHS[name] not in run:
             raise ValueError(f"run {i} of {name} must be swept over {STRENGTHS[name]!r}, "
                              f"got strength_name={run['strength_name']!r}")
-    runs = sorted(runs, key=lambda run: run[STRENGTHS[name]])
-    values = [run[STRENGTHS[name]] for run in runs]
-    if len(set(values)) != len(values):
-        raise ValueError(f"the runs of {name} hold two runs at the same {STRENGTHS[name]}: {values}")
-    return runs
+    runs = sorted(runs, key=lambda run: (run[STRENGTHS[name]], run.get("seed", 0)))
+    pairs = [(run[STRENGTHS[name]], run.get("seed", 0)) for run in runs]
+    if len(set(pairs)) != len(pairs):
+        raise ValueError(f"the runs of {name} hold two runs at the same {STRENGTHS[name]} and seed: {pairs}")
+    if len({value for value, _ in pairs}) < 2:
+        raise ValueError(f"the runs of {name} must span at least two values of {STRENGTHS[name]}")
+    return merge_seeds(runs, STRENGTHS[name]) if merge else [_with_dead(run) for run in runs]
 
 
-def _check_experiments(runs_by_experiment) -> dict[str, list[dict]]:
+def _check_experiments(runs_by_experiment, merge: bool = True) -> dict[str, list[dict]]:
     if not isinstance(runs_by_experiment, dict):
         raise TypeError("runs_by_experiment must be a dict {experiment name: list of run records}, "
                         f"got {type(runs_by_experiment).__name__}")
     if set(runs_by_experiment) != set(MECHANISMS):
         raise ValueError(f"runs_by_experiment must hold exactly {sorted(MECHANISMS)}, got {sorted(runs_by_experiment)}")
-    return {name: _check_runs(runs_by_experiment[name], name) for name in MECHANISMS}
+    return {name: _check_runs(runs_by_experiment[name], name, merge) for name in MECHANISMS}
 
 
 def _by_strength(runs: list[dict], value, what: str) -> dict:
@@ -150,13 +195,14 @@ def findings(runs_by_experiment) -> dict:
     ----------
     runs_by_experiment : dict
         ``{"sae_l1": runs, "sae_kl": runs, "sae_topk": runs}``, each the ``"runs"`` of
-        :func:`sparsebook.sweep.load_results`.
+        :func:`sparsebook.sweep.load_results`; several seeds at one strength are merged.
 
     Returns
     -------
     dict
         Numbers and whole sentences (str), keyed by the names the page glues them under.
     """
+    raw = _check_experiments(runs_by_experiment, merge=False)
     runs = _check_experiments(runs_by_experiment)
     first = runs["sae_l1"][0]
     out = {
@@ -165,16 +211,20 @@ def findings(runs_by_experiment) -> dict:
         "n_test": int(first.get("n_test", 0)),
         "steps": int(first.get("steps", 0)),
         "probe_train_examples": int(first.get("probe_train_examples", 0)),
-        "n_runs": sum(len(r) for r in runs.values()),
+        "n_runs": sum(len(r) for r in raw.values()),
+        "n_points": sum(len(r) for r in runs.values()),
     }
+    level = _levels(runs)
+    out.update(_seeds(runs, level))
     out.update(_threshold(runs))
-    out.update(_frontier(runs))
+    out.update(_frontier(runs, level))
     out.update(_l1_range(runs["sae_l1"]))
     out.update(_kl_code(runs["sae_kl"]))
-    out.update(_probe(runs))
-    out.update(_dead(runs))
+    out.update(_probe(runs, level))
+    out.update(_dead(runs, level))
     out.update(_firing(runs))
-    out.update(_time(runs))
+    out.update(_time(raw))
+    out.update(_lam_convention(runs["sae_l1"]))
     out.update(_advice(out, runs))
     return out
 
@@ -187,9 +237,9 @@ def _relative(own: float, other: float) -> str:
     return f"{abs(ratio - 1):.0%} {'lower' if ratio < 1 else 'higher'}"
 
 
-def _level() -> str:
-    """:data:`PROBE_LEVEL` in words: ``0.5 points``."""
-    return f"{100 * PROBE_LEVEL:g} points"
+def _level(level: float = PROBE_LEVEL) -> str:
+    """A difference of probe accuracies in words: ``0.5 points``, ``0.62 points``."""
+    return f"{100 * level:.2g} points"
 
 
 def _points(difference: float) -> str:
@@ -197,30 +247,125 @@ def _points(difference: float) -> str:
     return f"{100 * difference:+.2f}".replace("-", "−")
 
 
-def _frontier(runs: dict) -> dict:
-    """TopK and KL against L1, reconstruction error at equal L0."""
+def _range(record: dict, key: str) -> float:
+    """How far apart the seeds of a merged record are on ``key`` (max − min; 0 for one seed)."""
+    spread = record.get("spread", {}).get(key)
+    return spread["max"] - spread["min"] if spread and len(record.get("seeds", [])) > 1 else 0.0
+
+
+def _levels(runs: dict) -> dict:
+    """The smallest differences the page counts, from the points that have several seeds.
+
+    ``probe``: the widest range of probe accuracy over the seeds of one point, and never less
+    than :data:`PROBE_LEVEL`; ``mse`` and ``l0``: the widest range of the reconstruction error and
+    of L0 relative to their mean; ``dead``: the widest range of dead units (units).
+    """
+    seeded = [(name, run) for name in MECHANISMS for run in runs[name] if len(run.get("seeds", [])) > 1]
+    widest = {key: max([_range(run, key) / (run[key] if relative and run[key] else 1) for _, run in seeded],
+                       default=0.0)
+              for key, relative in (("test_accuracy", False), ("reconstruction_mse_test", True),
+                                    ("l0_test", True), ("dead_units_test", False))}
+    return {"probe": max(PROBE_LEVEL, widest["test_accuracy"]), "probe_seeds": widest["test_accuracy"],
+            "mse": widest["reconstruction_mse_test"], "l0": widest["l0_test"], "dead": widest["dead_units_test"],
+            "seeded": seeded}
+
+
+def levels(runs_by_experiment) -> dict:
+    """The smallest differences the page counts, from the grids' points that have several seeds.
+
+    ``probe``: the widest range of probe accuracy over one point's seeds, never less than
+    :data:`PROBE_LEVEL` (``probe_seeds``: that range itself); ``mse`` and ``l0``: the widest
+    range of the reconstruction error and of L0 relative to their mean; ``dead``: the widest
+    range of dead units.
+    """
+    level = _levels(_check_experiments(runs_by_experiment))
+    return {key: value for key, value in level.items() if key != "seeded"}
+
+
+def _seeds(runs: dict, level: dict) -> dict:
+    """Which points have several seeds, how far apart their seeds are, and the bands that follow."""
+    seeded = level["seeded"]
+    n_points = sum(len(r) for r in runs.values())
+    if not seeded:
+        sentence = (f"Every one of the {n_points} points is one seed, so a difference between two points says "
+                    f"nothing finer than a 10,000-digit test's sampling error; the page counts a difference in "
+                    f"probe accuracy only above {_level(level['probe'])}.")
+        return {"seeded_points": 0, "seeds_sentence": sentence, "seed_spread_sentence": "",
+                "seeded_text": "each of them one seed",
+                "probe_level": level["probe"], "mse_level": level["mse"], "seeds_of": {}}
+    counts = sorted({len(run["seeds"]) for _, run in seeded})
+    seeds = sorted({seed for _, run in seeded for seed in run["seeds"]})
+    numbers = {2: "two", 3: "three", 4: "four", 5: "five"}
+    how_many = (f"{numbers.get(counts[0], counts[0])} seeds" if len(counts) == 1 else
+                f"{counts[0]} to {counts[-1]} seeds")
+    which = _and([f"{MECHANISMS[name]} at {_strength(run)}" for name, run in seeded])
+    others = n_points - len(seeded)
+    verb = "has" if len(seeded) == 1 else "have"
+    each = " each" if len(seeded) > 1 else ""
+    head = (f"{len(seeded)} of the {n_points} points {verb} {how_many}{each} ({_and([str(s) for s in seeds])}): "
+            f"{which}; {'every other point is' if others > 1 else 'the other point is'} one seed (seed 0)."
+            if others else f"Every one of the {n_points} points has {how_many}.")
+    band = (f" Over the seeds of one point, the probe accuracy spans at most {_level(level['probe_seeds'])} and "
+            f"the reconstruction error at most {level['mse']:.1%} of its mean, so the page counts a difference in "
+            f"probe accuracy only above {_level(level['probe'])}"
+            + (f" (never below {_level()}, a 10,000-digit test's sampling error)"
+               if level["probe"] == PROBE_LEVEL else "")
+            + f" and one in reconstruction error only above {level['mse']:.1%}; the same bands apply to the "
+              "one-seed points, whose own spread is not measured.")
+    parts = []
+    for name, run in seeded:
+        parts.append(f"{MECHANISMS[name]} at {_strength(run)}: L0 {spread_text(run, 'l0_test', _units)}, "
+                     f"MSE per pixel {spread_text(run, 'reconstruction_mse_test', lambda v: f'{v:.2e}')}, "
+                     f"probe {spread_text(run, 'test_accuracy', lambda v: f'{v:.4f}')}, dead units "
+                     f"{spread_text(run, 'dead_units_test', lambda v: f'{v:,.0f}')}")
+    spread = "Mean and range over the seeds: " + "; ".join(parts) + "."
+    seeded_text = f"{len(seeded)} of them with {how_many}{each}"
+    return {"seeded_points": len(seeded), "seeds_sentence": head + band, "seed_spread_sentence": spread,
+            "seeded_text": seeded_text,
+            "probe_level": level["probe"], "mse_level": level["mse"],
+            "seeds_of": {(name, _strength(run)): run["seeds"] for name, run in seeded}}
+
+
+def _seed_note(run: dict) -> str:
+    """`` (mean of 3 seeds)`` for a point with several seeds, else nothing (the page says which are one seed)."""
+    return f" ({seeds_text(run)})" if len(run.get("seeds", [])) > 1 else ""
+
+
+def _compare(own: float, other: float, band: float) -> int:
+    """-1 if ``own`` is lower than ``other`` by more than ``band`` (relative), +1 if higher, 0 if level."""
+    ratio = own / other
+    return -1 if ratio < 1 - band else 1 if ratio > 1 + band else 0
+
+
+def _frontier(runs: dict, level: dict) -> dict:
+    """TopK and KL against L1, reconstruction error at equal L0; within the seeds' band counts as level."""
     l1 = runs["sae_l1"]
     out = {}
     for name, verb in (("sae_topk", "topk"), ("sae_kl", "kl")):
         label = MECHANISMS[name]
         pairs = sorted(at_equal_l0(runs[name], l1, "reconstruction_mse_test"), key=lambda p: p[0]["l0_test"])
         outside = [run for run in runs[name] if run not in [p[0] for p in pairs]]
-        wins = [(run, ref) for run, ref in pairs if run["reconstruction_mse_test"] < ref]
-        losses = [(run, ref) for run, ref in pairs if run["reconstruction_mse_test"] >= ref]
+        verdicts = [_compare(run["reconstruction_mse_test"], ref, level["mse"]) for run, ref in pairs]
+        wins, losses, even = verdicts.count(-1), verdicts.count(1), verdicts.count(0)
         n = len(pairs)
         if n == 0:
             sentence = (f"No {label} run has an L0 within L1's range, so the two cannot be compared at equal L0.")
         else:
             points = f"{label} point{'s' if n > 1 else ''} within L1's range of L0"
-            detail = "; ".join(f"{_strength(run)}: {run['reconstruction_mse_test']:.2e} against L1's {ref:.2e}, "
-                               f"{_relative(run['reconstruction_mse_test'], ref)}" for run, ref in pairs)
+            detail = "; ".join(f"{_strength(run)}{_seed_note(run)}: {run['reconstruction_mse_test']:.2e} against "
+                               f"L1's {ref:.2e}, {_relative(run['reconstruction_mse_test'], ref)}"
+                               for run, ref in pairs)
             every = "both" if n == 2 else f"all {n}" if n > 2 else "the one"
-            if len(wins) == n:
+            if wins == n:
                 head = f"{label} reconstructs better than L1 at {every} {points}"
-            elif not wins:
+            elif losses == n:
                 head = f"{label} reconstructs worse than L1 at {every} {points}"
+            elif even == n:
+                head = f"{label} reconstructs as well as L1, within the seeds' spread, at {every} {points}"
             else:
-                head = f"{label} reconstructs better than L1 at {len(wins)} of the {n} {points}"
+                head = (f"{label} reconstructs better than L1 at {wins} of the {n} {points}"
+                        + (f", worse at {losses}" if losses else "")
+                        + (f", and level within the seeds' spread ({level['mse']:.0%}) at {even}" if even else ""))
             sentence = f"{head} ({detail})."
         if outside:
             symbol = SYMBOLS[STRENGTHS[name]]
@@ -230,8 +375,8 @@ def _frontier(runs: dict) -> dict:
             sentence += (f" At {symbol} = {values}, {label}'s L0 ({span} units) lies outside L1's range "
                          f"({_units(min(r['l0_test'] for r in l1))} to {_units(max(r['l0_test'] for r in l1))}), "
                          "so there is no L1 run to compare with at equal L0.")
-        out.update({f"{verb}_wins": len(wins), f"{verb}_losses": len(losses), f"{verb}_comparable": n,
-                    f"{verb}_frontier_sentence": sentence})
+        out.update({f"{verb}_wins": wins, f"{verb}_losses": losses, f"{verb}_level": even,
+                    f"{verb}_comparable": n, f"{verb}_frontier_sentence": sentence})
     return out
 
 
@@ -266,7 +411,8 @@ def _kl_code(kl: list[dict]) -> dict:
     smallest_rho = kl[0]  # sorted by rho
     ratios = [run["l0_test"] / (run["rho"] * units) for run in kl]
     where = "at the smallest target rate" if lowest is smallest_rho else f"at {_strength(lowest)}"
-    floor = (f"No KL run of the grid has fewer than {_units(lowest['l0_test'])} active units per digit "
+    floor = (f"No KL run of the ρ grid (β = {kl[0].get('beta', 3):g}) has fewer than {_units(lowest['l0_test'])} "
+             "active units per digit "
              f"({_pct(lowest['l0_test'] / units)} of the layer); the fewest are {where}, {_strength(lowest)}.")
     detail = _by_strength(kl, KL_DETAIL_RHO, "the KL runs")
     expected = KL_DETAIL_RHO * units
@@ -305,113 +451,178 @@ def _best(runs: list[dict]) -> dict:
     return max(runs, key=lambda run: run["test_accuracy"])
 
 
-def _probe(runs: dict) -> dict:
+def _steps_text(values, labels, band: float, write, relative: bool = False,
+                within: str = "within the seeds' spread") -> dict:
+    """How ``values`` (along ``labels``) move, counting a step within ``band`` as level.
+
+    Returns ``direction`` ("rises", "falls" or None when first and last are level), ``every``
+    (every step goes that way by more than the band), ``clause`` (``"falls at every step, from
+    92% at k = 10 to 70% at k = 160"`` or the same with the steps that do not) and ``level``,
+    the labels of the steps within the band.
+    """
+    values = [float(v) for v in values]
+
+    def sign(a, b):
+        change = (b / a - 1) if relative and a else (b - a)
+        return 0 if abs(change) <= band else (1 if change > 0 else -1)
+
+    overall = sign(values[0], values[-1])
+    steps = [sign(a, b) for a, b in zip(values, values[1:])]
+    pairs = [f"between {labels[i]} and {labels[i + 1].split(' = ')[-1]}" for i in range(len(steps))]
+    span = f"from {write(values[0])} at {labels[0]} to {write(values[-1])} at {labels[-1]}"
+    level = [pair for pair, step in zip(pairs, steps) if step == 0]
+    against = [pair for pair, step in zip(pairs, steps) if step == -overall and overall]
+    if overall == 0:
+        return {"direction": None, "every": False, "level": level,
+                "clause": f"stays level {within}, {span}"}
+    direction = "rises" if overall > 0 else "falls"
+    if not level and not against:
+        return {"direction": direction, "every": True, "level": [],
+                "clause": f"{direction} at every step, {span}"}
+    exceptions = []
+    if level:
+        exceptions.append(f"stays level {within} {_and(level)}")
+    if against:
+        exceptions.append(f"{'falls' if overall > 0 else 'rises'} {_and(against)}")
+    return {"direction": direction, "every": False, "level": level,
+            "clause": f"{direction} {span}, but not at every step: it " + " and ".join(exceptions)}
+
+
+def _probe(runs: dict, level: dict) -> dict:
     """Linear readability: the best run of each mechanism, the plain auto-encoder, equal L0."""
+    band = level["probe"]
     plain = _by_strength(runs["sae_l1"], 0.0, "the L1 runs")
     best = {name: _best(r) for name, r in runs.items()}
     order = sorted(MECHANISMS, key=lambda name: -best[name]["test_accuracy"])
     top, *others = order
     everyone = [run for r in runs.values() for run in r]
-    ranked = (f"At full size {MECHANISMS[top]}'s codes are the most linearly readable: its best run "
-              f"({_strength(best[top])}) reaches a probe accuracy of {best[top]['test_accuracy']:.4f}, the highest "
-              f"of the {len(everyone)} runs, against "
-              + _and([f"{best[n]['test_accuracy']:.4f} for {MECHANISMS[n]}'s best ({_strength(best[n])})"
-                      for n in others])
+    clear = best[top]["test_accuracy"] - best[others[0]]["test_accuracy"] > band
+    lead = (f"At full size {MECHANISMS[top]}'s codes are the most linearly readable" if clear else
+            f"At full size {MECHANISMS[top]}'s and {MECHANISMS[others[0]]}'s best codes are level within "
+            f"{_level(band)}")
+    ranked = (f"{lead}: {MECHANISMS[top]}'s best point ({_strength(best[top])}, {seeds_text(best[top])}) reaches a "
+              f"probe accuracy of {best[top]['test_accuracy']:.4f}, the highest of the {len(everyone)} points, "
+              "against "
+              + _and([f"{best[n]['test_accuracy']:.4f} for {MECHANISMS[n]}'s best ({_strength(best[n])}, "
+                      f"{seeds_text(best[n])})" for n in others])
               + f"; the plain auto-encoder's code (L1 at λ = 0) gives {plain['test_accuracy']:.4f}.")
     sparse = [run for run in everyone if run is not plain]
     margins = [run["test_accuracy"] - plain["test_accuracy"] for run in sparse]
-    above = sum(margin > PROBE_LEVEL for margin in margins)
+    above = sum(margin > band for margin in margins)
     if above == len(sparse):
-        versus_plain = (f"Every one of the {len(sparse)} runs with a sparsity mechanism at work has a more "
+        versus_plain = (f"Every one of the {len(sparse)} points with a sparsity mechanism at work has a more "
                         f"linearly readable code than the plain auto-encoder, by {100 * min(margins):.2f} to "
                         f"{100 * max(margins):.2f} points, whichever the mechanism and its strength.")
     elif above == 0:
-        versus_plain = (f"None of the {len(sparse)} runs with a sparsity mechanism at work beats the plain "
-                        f"auto-encoder's probe accuracy by more than {_level()}.")
+        versus_plain = (f"None of the {len(sparse)} points with a sparsity mechanism at work beats the plain "
+                        f"auto-encoder's probe accuracy by more than {_level(band)}.")
     else:
-        versus_plain = (f"{above} of the {len(sparse)} runs with a sparsity mechanism at work have a code more "
-                        f"linearly readable than the plain auto-encoder's by more than {_level()}.")
+        names = {id(run): name for name in MECHANISMS for run in runs[name]}
+        close = [f"{MECHANISMS[names[id(run)]]} at {_strength(run)}, {_points(margin)} points"
+                 for run, margin in zip(sparse, margins) if margin <= band]
+        versus_plain = (f"{above} of the {len(sparse)} points with a sparsity mechanism at work have a code more "
+                        f"linearly readable than the plain auto-encoder's by more than {_level(band)} (not "
+                        f"{_and(close)}).")
     equal = []
     counts = {}
     for name in ("sae_kl", "sae_topk"):
         pairs = at_equal_l0(runs[name], runs["sae_l1"], "test_accuracy")
-        wins = sum(run["test_accuracy"] - ref > PROBE_LEVEL for run, ref in pairs)
-        level = sum(abs(run["test_accuracy"] - ref) <= PROBE_LEVEL for run, ref in pairs)
-        counts[name] = (wins, level, len(pairs))
+        wins = sum(run["test_accuracy"] - ref > band for run, ref in pairs)
+        even = sum(abs(run["test_accuracy"] - ref) <= band for run, ref in pairs)
+        counts[name] = (wins, even, len(pairs))
         if pairs:
             detail = ", ".join(f"{_points(run['test_accuracy'] - ref)} points at {_strength(run)}"
                                for run, ref in pairs)
             equal.append(f"{MECHANISMS[name]}'s probe beats L1's {_count(wins, len(pairs), 'comparable point')}"
-                         + (f" and is level with it at {level}" if level else "") + f" ({detail})")
-    equal_sentence = (f"At equal L0 (L1's accuracy read off its line; a difference of {_level()} or less counts "
-                      "as level), " + "; ".join(equal) + "."
+                         + (f" and is level with it at {even}" if even else "") + f" ({detail})")
+    equal_sentence = (f"At equal L0 (L1's accuracy read off its line; a difference of {_level(band)} or less "
+                      "counts as level), " + "; ".join(equal) + "."
                       if equal else "No run falls within L1's range of L0 to compare probes at equal L0.")
     by_falling_rho = sorted(runs["sae_kl"], key=lambda run: -run["rho"])
     kl_acc = [run["test_accuracy"] for run in by_falling_rho]
-    kl_direction = _direction(kl_acc)
-    if kl_direction == "rises":
-        sparser = _direction([run["l0_test"] for run in by_falling_rho]) == "falls"
-        small = sum(step <= PROBE_LEVEL for step in np.diff(kl_acc))
-        kl_trend = ("KL's probe accuracy rises at every step as ρ falls, from "
-                    f"{kl_acc[0]:.4f} at {_strength(by_falling_rho[0])} to {kl_acc[-1]:.4f} at "
-                    f"{_strength(by_falling_rho[-1])}"
-                    + (", while its L0 falls: the sparser its code, the more readable" if sparser else "")
-                    + (f", though {small} of the {len(kl_acc) - 1} steps add{'s' if small == 1 else ''} no more "
-                       f"than {_level()}" if small else "") + ".")
+    moves = _steps_text(kl_acc, [_strength(run) for run in by_falling_rho], band, lambda v: f"{v:.4f}",
+                        within=f"(within {_level(band)})")
+    sparser = _direction([run["l0_test"] for run in by_falling_rho]) == "falls"
+    if moves["direction"] == "rises":
+        kl_trend = (f"As ρ falls, KL's probe accuracy {moves['clause']}"
+                    + (", while its L0 falls at every step: over the grid, the sparser its code, the more "
+                       "readable" if sparser and moves["every"] else
+                       ", while its L0 falls at every step" if sparser else "") + ".")
     else:
-        kl_trend = (f"KL's probe accuracy goes from {kl_acc[0]:.4f} at the largest ρ to {kl_acc[-1]:.4f} at the "
-                    "smallest, not rising at every step.")
+        kl_trend = f"As ρ falls, KL's probe accuracy {moves['clause']}."
     return {"best_probe_mechanism": MECHANISMS[top], "best_probe": best[top]["test_accuracy"],
+            "best_probe_clear": clear, "second_probe_mechanism": MECHANISMS[others[0]],
             "best_probe_strength": _strength(best[top]), "plain_probe": plain["test_accuracy"],
             "probe_above_plain": above, "probe_sparse_runs": len(sparse),
             "kl_probe_wins": counts["sae_kl"][0], "kl_probe_level": counts["sae_kl"][1],
             "kl_probe_comparable": counts["sae_kl"][2],
             "topk_probe_wins": counts["sae_topk"][0], "topk_probe_level": counts["sae_topk"][1],
             "topk_probe_comparable": counts["sae_topk"][2],
-            "kl_probe_rises_as_rho_falls": kl_direction == "rises",
+            "kl_probe_rises_as_rho_falls": moves["direction"] == "rises",
+            "kl_probe_rises_every_step": moves["every"],
             "probe_ranked_sentence": ranked, "probe_plain_sentence": versus_plain,
             "probe_equal_l0_sentence": equal_sentence, "kl_probe_trend_sentence": kl_trend}
 
 
-def _dead(runs: dict) -> dict:
-    """Units active on no test digit and no probe training digit."""
+def _dead(runs: dict, level: dict) -> dict:
+    """Dead units (active on no test digit), against the plain auto-encoder's; the seeds' band counts as level."""
     units = int(runs["sae_l1"][0]["units"])
-    frac = {name: [run["dead_units"] / units for run in r] for name, r in runs.items()}
+    band = level["dead"]
     l1, topk, kl = runs["sae_l1"], runs["sae_topk"], runs["sae_kl"]
-    l1_dead = frac["sae_l1"]
+    dead = {name: [run["dead_units_test"] for run in r] for name, r in runs.items()}
+    plain = _by_strength(l1, 0.0, "the L1 runs")
+    threshold = plain.get("active_threshold")
+    above = f"above {threshold:g}" if threshold is not None else "active"
+    definition = (f"A unit is dead when it is {above} on none of the {int(plain.get('n_test', 0)):,} test digits; "
+                  f"by that count the plain auto-encoder (L1 at λ = 0, no penalty at all) already has "
+                  f"{plain['dead_units_test']:,.0f} dead units of {units:,} "
+                  f"({_pct(plain['dead_units_test'] / units)}).")
+    l1_dead = [d / units for d in dead["sae_l1"]]
     worst = l1[int(np.argmax(l1_dead))]
-    l1_direction = _direction(l1_dead)
     l1_sentence = (f"With L1, {_pct(min(l1_dead))} to {_pct(max(l1_dead))} of the layer is dead, the most at "
                    f"{_strength(worst)}; already {_pct(l1_dead[0])} without a penalty ({_strength(l1[0])}).")
-    if l1_direction == "rises":
-        l1_sentence += " The share rises at every step of λ."
-    elif worst is l1[-1]:
-        l1_sentence += " The share does not rise at every step of λ, but the strongest penalty kills the most units."
+    more = [run["dead_units_test"] - plain["dead_units_test"] > band for run in l1[1:]]
+    if all(more):
+        l1_sentence += " At every λ > 0 more units are dead than without a penalty."
+    elif not any(more):
+        l1_sentence += (" At no λ are more units dead than without a penalty by more than the seeds' spread "
+                        f"({band:,.0f} units).")
+    elif more == sorted(more):  # False ... False, True ... True: from some λ on
+        first = l1[1 + more.index(True)]
+        l1_sentence += (f" Below {_strength(first)} the count stays within the seeds' spread ({band:,.0f} units) of "
+                        f"the plain auto-encoder's or under it; from {_strength(first)} on the penalty kills more.")
     else:
-        l1_sentence += " The share does not rise with λ at every step."
-    topk_dead = frac["sae_topk"]
-    if _direction(topk_dead) == "falls":
-        topk_sentence = (f"TopK's dead units fall at every step as k grows, from {_pct(topk_dead[0])} at "
-                         f"{_strength(topk[0])} to {_pct(topk_dead[-1])} at {_strength(topk[-1])}: a unit that never "
-                         "makes the top k receives no gradient, so training does nothing to bring it back.")
+        values = [f"{run['lam']:g}" for run, m in zip(l1[1:], more) if m]
+        others = [f"{run['lam']:g}" for run, m in zip(l1[1:], more) if not m]
+        l1_sentence += (f" More units are dead than without a penalty, by more than the seeds' spread ({band:,.0f} "
+                        f"units), at λ = {_and(values)}; at λ = {_and(others)} the count is not above the plain "
+                        "auto-encoder's by more than that.")
+    topk_dead = [d / units for d in dead["sae_topk"]]
+    topk_moves = _steps_text(dead["sae_topk"], [_strength(run) for run in topk], band,
+                             lambda v: _pct(v / units), within=f"(within the seeds' spread, {band:,.0f} units)")
+    if topk_moves["direction"] == "falls":
+        topk_sentence = (f"As k grows, TopK's share of dead units {topk_moves['clause']}: a unit that never makes "
+                         "the top k receives no gradient, so training does nothing to bring it back.")
     else:
         topk_sentence = (f"TopK leaves {_pct(min(topk_dead))} to {_pct(max(topk_dead))} of its units dead, "
                          f"{_pct(topk_dead[0])} at {_strength(topk[0])}.")
-    kl_dead = frac["sae_kl"]
+    kl_dead = [d / units for d in dead["sae_kl"]]
     if max(kl_dead) == 0:
         kl_sentence = ("No KL unit is dead at any ρ: a sigmoid always carries some gradient, and every unit "
                        "exceeds the threshold on some digit.")
     else:
         kl_sentence = f"KL's dead units never pass {_pct(max(kl_dead))} of the layer."
     return {"l1_dead_min_pct": 100 * min(l1_dead), "l1_dead_max_pct": 100 * max(l1_dead),
-            "l1_dead_plain_pct": 100 * l1_dead[0], "l1_dead_rises_every_step": l1_direction == "rises",
+            "l1_dead_plain_pct": 100 * l1_dead[0], "l1_dead_plain": plain["dead_units_test"],
+            "l1_dead_more_than_plain": sum(more),
             "topk_dead_min_pct": 100 * min(topk_dead), "topk_dead_max_pct": 100 * max(topk_dead),
-            "topk_dead_falls_every_step": _direction(topk_dead) == "falls", "kl_dead_max_pct": 100 * max(kl_dead),
+            "topk_dead_falls_every_step": topk_moves["direction"] == "falls" and topk_moves["every"],
+            "kl_dead_max_pct": 100 * max(kl_dead), "dead_definition_sentence": definition,
             "dead_l1_sentence": l1_sentence, "dead_topk_sentence": topk_sentence, "dead_kl_sentence": kl_sentence}
 
 
 def _firing(runs: dict) -> dict:
-    """How often the median living unit fires, in the runs whose histograms the page draws."""
+    """How often the median living unit fires, in the runs whose histograms the page draws (their first seed)."""
     medians = {}
     for name, value in MIDDLE.items():
         rates = np.asarray(_by_strength(runs[name], value, f"the {name} runs")["firing_rates_test"], dtype=float)
@@ -421,19 +632,22 @@ def _firing(runs: dict) -> dict:
     parts = [f"{_pct(medians[name])} with {MECHANISMS[name]} ({SYMBOLS[STRENGTHS[name]]} = {MIDDLE[name]:g})"
              for name in MECHANISMS]
     parts[0] = parts[0].replace(" with ", " of the test digits with ", 1)
-    sentence = (f"The median living unit is active on {_and(parts)}: {MECHANISMS[busiest]}'s units "
-                "are the least selective.")
+    sentence = (f"In these runs (seed 0), the median living unit is active on {_and(parts)}: "
+                f"{MECHANISMS[busiest]}'s units are the least selective.")
     return {"median_firing": {MECHANISMS[n]: m for n, m in medians.items()}, "least_selective": MECHANISMS[busiest],
             "firing_sentence": sentence}
 
 
-def _time(runs: dict) -> dict:
-    """Training time of the full runs, by mechanism."""
-    seconds = {name: [float(run["train_seconds"]) for run in r] for name, r in runs.items()}
+def _time(raw: dict) -> dict:
+    """Training time of the full-size runs of seed 0 (the grids as first trained, one run after another), by
+    mechanism; later seeds ran at other times, beside other sweeps, so their times compare nothing."""
+    raw = {name: [run for run in r if run.get("seed", 0) == 0] or r for name, r in raw.items()}
+    seconds = {name: [float(run["train_seconds"]) for run in r] for name, r in raw.items()}
     means = {name: float(np.mean(s)) for name, s in seconds.items()}
     spreads = {name: max(s) - min(s) for name, s in seconds.items()}
     between = max(means.values()) - min(means.values())
-    device = runs["sae_l1"][0].get("device", "an unrecorded device")
+    devices = sorted({str(run.get("device", "an unrecorded device")) for r in raw.values() for run in r})
+    device = _and(devices)
     by = _and([f"{MECHANISMS[n]}'s {means[n]:,.0f} s" for n in MECHANISMS])
     if between < min(spreads.values()):
         verdict = (f"the mechanisms' means differ by {between:,.0f} s, less than the runs of any one mechanism "
@@ -443,40 +657,72 @@ def _time(runs: dict) -> dict:
         verdict = (f"the mechanisms' means differ by {between:,.0f} s, at least as much as the runs of "
                    f"{MECHANISMS[steady]} differ among themselves ({spreads[steady]:,.0f} s)")
     mean = float(np.mean([s for v in seconds.values() for s in v]))
-    steps = int(runs["sae_l1"][0].get("steps", 0))
+    first = raw["sae_l1"][0]
+    steps = int(first.get("steps", 0))
     per_100 = f" ({100 * mean / steps:.1f} s per 100 steps)" if steps else ""
-    sentence = (f"A full-size run ({steps:,} steps, {runs['sae_l1'][0]['units']:,} units) trained for "
-                f"{mean:,.0f} s on average{per_100} on {device}; by mechanism, {by} on average: {verdict}.")
+    n = sum(len(s) for s in seconds.values())
+    sentence = (f"A full-size run ({steps:,} steps, {first['units']:,} units) trained for {mean:,.0f} s on average "
+                f"over the {n} runs of seed 0{per_100} on {device}; by mechanism, {by} "
+                f"on average: {verdict}.")
     return {"train_seconds_mean": mean, "device": device,
             "time_between_mechanisms": between, "time_within_min": min(spreads.values()),
             "time_sentence": sentence}
 
 
+def _lam_convention(l1: list[dict]) -> dict:
+    """How λ is scaled in the L1 runs (their ``lam_convention``), in words."""
+    conventions = {run.get("lam_convention") for run in l1}
+    if len(conventions) != 1:
+        raise ValueError(f"the L1 runs mix λ conventions {sorted(map(str, conventions))}")
+    convention = conventions.pop()
+    if convention == "example_mean":
+        sentence = ("Here λ weighs the code's L1 norm per digit, averaged over the batch, against the squared "
+                    "error summed over the 784 pixels (the convention the records call \"example_mean\"); the "
+                    "MLP, CNN and convolutional auto-encoder chapters follow the source and sum the penalty over "
+                    "the batch of 100 (\"batch_sum\"), so their λ is not on this page's scale.")
+    else:
+        sentence = (f"Here λ follows the convention the records call \"{convention}\": "
+                    f"{LAM_CONVENTIONS.get(convention, 'λ')}.")
+    return {"lam_convention": str(convention), "lam_axis_label": LAM_CONVENTIONS.get(convention, "λ"),
+            "lam_convention_sentence": sentence}
+
+
 def _advice(out: dict, runs: dict) -> dict:
-    """The sentences of "Choosing the penalty" and "What we learned" that state measured comparisons."""
+    """The sentences of "Choosing the penalty" and "What we learned" that the grids alone decide."""
+    topk_level = out["topk_level"]
     topk = (f"At full size it reconstructed better than L1 "
-            f"{_count(out['topk_wins'], out['topk_comparable'], 'comparable point')}, "
-            f"but left {out['topk_dead_min_pct']:.0f}% to {out['topk_dead_max_pct']:.0f}% of its units dead, and its "
-            f"probe beat L1's by more than {_level()} "
+            f"{_count(out['topk_wins'], out['topk_comparable'], 'comparable point')}"
+            + (f" (level within the seeds' spread at {topk_level})" if topk_level else "")
+            + f", but left {out['topk_dead_min_pct']:.0f}% to {out['topk_dead_max_pct']:.0f}% of its units dead "
+            f"(the plain auto-encoder: {out['l1_dead_plain_pct']:.0f}%), and its probe beat L1's by more than "
+            f"{_level(out['probe_level'])} "
             f"{_count(out['topk_probe_wins'], out['topk_probe_comparable'], 'comparable point')}"
             + (f" (level at {out['topk_probe_level']})" if out["topk_probe_level"] else "") + ".")
     falling = ", falling at every step of λ," if out["l1_l0_falls_every_step"] else ""
     l1 = (f"At full size its L0 went from {_units(out['l1_l0_max'])} active units per digit down to "
           f"{_units(out['l1_l0_min'])}{falling} with {out['l1_dead_min_pct']:.0f}% to {out['l1_dead_max_pct']:.0f}% "
-          "of the layer dead.")
-    readable = (f"its codes were the most linearly readable of the {out['n_runs']} runs "
-                f"({out['best_probe']:.4f} at {out['best_probe_strength']})"
-                if out["best_probe_mechanism"] == "KL" else
-                f"its codes were less linearly readable than {out['best_probe_mechanism']}'s best")
+          f"of the layer dead ({out['l1_dead_plain_pct']:.0f}% already at λ = 0).")
+    top, second = out["best_probe_mechanism"], out["second_probe_mechanism"]
+    if top == "KL" and out["best_probe_clear"]:
+        readable = (f"its codes were the most linearly readable of the {out['n_points']} points of the grids "
+                    f"({out['best_probe']:.4f} at {out['best_probe_strength']})")
+    elif "KL" in (top, second) and not out["best_probe_clear"]:
+        other = second if top == "KL" else top
+        readable = f"its best code was as linearly readable as {other}'s best, within the seeds' spread"
+    else:
+        readable = f"its codes were less linearly readable than {top}'s best"
     no_dead = ("no unit died" if out["kl_dead_max_pct"] == 0 else
                f"at most {out['kl_dead_max_pct']:.0f}% of its units died")
-    kl = (f"At full size {readable} and {no_dead}, but even its fewest active units were "
-          f"{_units(out['kl_min_l0'])} per digit ({out['kl_min_l0_pct']:.0f}% of the layer), and it reconstructed "
-          f"worse than L1 {_count(out['kl_losses'], out['kl_comparable'], 'comparable point')}.")
+    kl = (f"At full size, at β = {runs['sae_kl'][0].get('beta', 3):g}, {readable} and {no_dead}, but even its "
+          f"fewest active units were {_units(out['kl_min_l0'])} per digit ({out['kl_min_l0_pct']:.0f}% of the "
+          f"layer), and it reconstructed worse than L1 "
+          f"{_count(out['kl_losses'], out['kl_comparable'], 'comparable point')}.")
+    readable_lesson = (f"the most linearly readable codes are {out['best_probe_mechanism']}'s"
+                       if out["best_probe_clear"] else
+                       "the most linearly readable codes are level between the two best mechanisms")
     lesson = (f"At equal L0 in the full-size runs, TopK reconstructs better than L1 "
               f"{_count(out['topk_wins'], out['topk_comparable'], 'comparable point')} and KL worse "
-              f"{_count(out['kl_losses'], out['kl_comparable'], 'comparable point')}; the most linearly readable "
-              f"codes are {out['best_probe_mechanism']}'s.")
+              f"{_count(out['kl_losses'], out['kl_comparable'], 'comparable point')}; {readable_lesson}.")
     return {"advice_topk_sentence": topk, "advice_l1_sentence": l1, "advice_kl_sentence": kl,
             "lesson_frontier_sentence": lesson}
 
@@ -668,6 +914,7 @@ def demo_timing(seconds_by_width: dict) -> dict:
 PITFALL_PENALTIES = {"sae_l1_weights": "l1_weights", "sae_bottleneck": "none"}  #: Experiment -> its penalty.
 PITFALL_FIELDS = ("units", "l0_test", "avr_test", "reconstruction_mse_test", "test_accuracy", "dead_units",
                   "firing_rates_test", "penalty", "lam")
+THRESHOLDED = "reconstruction_mse_thresholded_test"  #: The error with every sub-threshold activation set to 0.
 WEAK_ACTIVATION = 0.1  #: An active sigmoid unit whose activation averages at most this is "weakly on".
 #: The full-size runs whose most used units are described (the small runs' stronger settings).
 ATOM_STRENGTHS = {"sae_l1": 0.3, "sae_kl": 0.01, "sae_topk": 10}
@@ -683,7 +930,7 @@ def _check_single(run, name: str) -> dict:
         raise ValueError(f"the {name} run lacks {missing}; pass load_results(results_path({name!r}))['runs'][0]")
     if run["penalty"] != PITFALL_PENALTIES[name]:
         raise ValueError(f"the {name} run must have penalty {PITFALL_PENALTIES[name]!r}, got {run['penalty']!r}")
-    return run
+    return _with_dead(run)
 
 
 def _median_living(run: dict) -> float:
@@ -737,6 +984,7 @@ def weight_penalty(runs_by_experiment, weights_run) -> dict:
         Numbers, sentences, and ``weights_rows``: ``(mechanism, strength, run)`` for the page's table.
     """
     runs = _check_experiments(runs_by_experiment)
+    level = _levels(runs)
     weights = _check_single(weights_run, "sae_l1_weights")
     l1 = runs["sae_l1"]
     plain = _by_strength(l1, 0.0, "the L1 runs")
@@ -759,7 +1007,7 @@ def weight_penalty(runs_by_experiment, weights_run) -> dict:
         rank = (f"{len(sparser)} of the {n} runs that penalise or limit the code itself are sparser; only "
                 + _grouped(denser) + (" has" if len(denser) == 1 else " have") + " as many active units or more.")
     median, median_plain = _median_living(weights), _median_living(plain)
-    dead, dead_plain = weights["dead_units"] / units, plain["dead_units"] / units
+    dead, dead_plain = weights["dead_units_test"] / units, plain["dead_units_test"] / units
     selective = "Nor are its living units selective" if median > 0.5 else "Its living units are selective"
     living = (f"{selective}: {_pct(dead)} of the layer is dead, and the median living unit is active on "
               f"{_pct(median)} of the test digits (with no penalty: {_pct(dead_plain)} dead, {_pct(median_plain)}).")
@@ -771,9 +1019,11 @@ def weight_penalty(runs_by_experiment, weights_run) -> dict:
         worse = None
     else:
         pair = _and([_strength(run) for run in _bracket(l1, l0)])
-        worse = weights["reconstruction_mse_test"] > mse_ref
+        verdict = _compare(weights["reconstruction_mse_test"], mse_ref, level["mse"])
+        worse = {1: True, -1: False, 0: None}[verdict]
+        how_well = {1: "better", -1: "worse", 0: "as well, within the seeds' spread"}[verdict]
         cost = (f"At the same L0, read off L1's line (between {pair}), L1 on the code reconstructs "
-                f"{'better' if worse else 'worse'}: {mse_ref:.2e} per pixel against the weight penalty's "
+                f"{how_well}: {mse_ref:.2e} per pixel against the weight penalty's "
                 f"{weights['reconstruction_mse_test']:.2e} ({_relative(weights['reconstruction_mse_test'], mse_ref)}); "
                 f"the probe reads {probe_ref:.4f} on L1's line against {weights['test_accuracy']:.4f} "
                 f"({_points(weights['test_accuracy'] - probe_ref)} points for the weight penalty).")
@@ -816,14 +1066,15 @@ def bottleneck(runs_by_experiment, bottleneck_run) -> dict:
         Numbers, sentences, and ``bottleneck_rows``: ``(mechanism, strength, run)`` for the page's table.
     """
     runs = _check_experiments(runs_by_experiment)
+    level = _levels(runs)
     narrow = _check_single(bottleneck_run, "sae_bottleneck")
     units, l0 = int(narrow["units"]), narrow["l0_test"]
     share = l0 / units
     rates = np.asarray(narrow["firing_rates_test"], dtype=float)
     alive = rates[rates > 0]
     least = float(alive.min()) if alive.size else 0.0
-    every = ("every unit is active on" if narrow["dead_units"] == 0 else
-             f"{narrow['dead_units']} units are dead and every other one is active on")
+    every = ("every unit is active on" if narrow["dead_units_test"] == 0 else
+             f"{narrow['dead_units_test']} units are dead and every other one is active on")
     head = (f"At full size the {units}-unit bottleneck's code is dense: {_units(l0)} of its {units} units are "
             f"active on a typical digit ({_pct(share)}), and {every} at least {_pct(least)} of the test digits."
             if share > 0.5 else
@@ -851,8 +1102,8 @@ def bottleneck(runs_by_experiment, bottleneck_run) -> dict:
                          f"{_relative(r['mse'], narrow['reconstruction_mse_test'])} than the bottleneck's, and a probe "
                          f"accuracy of {r['probe']:.4f} ({_points(r['probe'] - narrow['test_accuracy'])} points)"
                          for r in reached)
-        better = sum(r["mse"] < narrow["reconstruction_mse_test"] for r in reached)
-        readable = sum(r["probe"] - narrow["test_accuracy"] > PROBE_LEVEL for r in reached)
+        better = sum(_compare(r["mse"], narrow["reconstruction_mse_test"], level["mse"]) < 0 for r in reached)
+        readable = sum(r["probe"] - narrow["test_accuracy"] > level["probe"] for r in reached)
         n = len(reached)
         if better == n and readable == n:
             verdict = ("At the same number of active units per digit, the wide sparse codes reconstruct better and "
@@ -893,7 +1144,7 @@ def kl_weak_code(kl_runs, rho: float = KL_DETAIL_RHO) -> dict:
     bounds the mean activation ``q̄`` over the batch and the ``n`` units: KL(ρ ‖ q) is convex in q,
     so ``KL(ρ ‖ q̄) ≤ P / (β n)``. At most ``n q̄`` is spread over the L0 active units of a digit.
     """
-    kl = _check_runs(kl_runs, "sae_kl")
+    kl = [r for r in _check_runs(kl_runs, "sae_kl", merge=False) if r.get("seed", 0) == 0]
     run = _by_strength(kl, rho, "the KL runs")
     curve = run.get("curve", {})
     if "beta" not in run or not {"loss", "reconstruction"} <= set(curve):
@@ -914,7 +1165,7 @@ def kl_weak_code(kl_runs, rho: float = KL_DETAIL_RHO) -> dict:
     total = q_max * units
     per_active = total / run["l0_test"]
     weak = per_active <= WEAK_ACTIVATION
-    sentence = (f"At full size (ρ = {run['rho']:g}, β = {beta:g}) the KL term on the last training batch was "
+    sentence = (f"At full size (ρ = {run['rho']:g}, β = {beta:g}, seed 0) the KL term on the last training batch was "
                 f"{penalty:.2f}. Because KL(ρ ‖ q) is convex in q, that caps the batch's mean activation, over all "
                 f"{units:,} units, at {q_max:.3f} (where β · {units:,} · KL(ρ ‖ q) = {penalty:.2f}): on average, "
                 f"a digit's activations sum to at most about {total:.0f}. Yet {_units(run['l0_test'])} units are "
@@ -939,7 +1190,7 @@ def atom_rates(runs_by_experiment, top: int = 10) -> dict:
         spans[MECHANISMS[name]] = (float(rates.min()), float(rates.max()))
         parts.append(f"{_pct(rates.min())} to {_pct(rates.max())} with {MECHANISMS[name]} at {_strength(run)}")
     parts[0] = parts[0].replace(" with ", " of the test digits with ", 1)
-    sentence = f"In the full-size runs, the {top} most used units are active on " + _and(parts) + "."
+    sentence = f"In the full-size runs (seed 0), the {top} most used units are active on " + _and(parts) + "."
     return {"atom_rate_spans": spans, "atom_rates_sentence": sentence}
 
 
@@ -949,7 +1200,7 @@ def training_cost(runs_by_experiment, weights_run, bottleneck_run) -> dict:
     The two pitfall runs were trained in one session on one recorded device, so their times compare
     widths; the grids' runs give the range of the wide layer's times over every mechanism.
     """
-    runs = _check_experiments(runs_by_experiment)
+    runs = _check_experiments(runs_by_experiment, merge=False)
     weights = _check_single(weights_run, "sae_l1_weights")
     narrow = _check_single(bottleneck_run, "sae_bottleneck")
     for name, run in (("sae_l1_weights", weights), ("sae_bottleneck", narrow)):
@@ -1028,3 +1279,498 @@ def demo_versus_full(small_mse: dict, runs_by_experiment, units: int, steps: int
     else:
         sentence += " Here the small runs are already within 10% of the full-size errors."
     return {"demo_full_ratios": ratios, "demo_full_sentence": sentence}
+
+
+# --- a fair KL comparison: the weight β, Ng's model, the silent activations; baselines --------
+
+def beta_scale(beta: float, betas, pixels: int = 784) -> dict:
+    """β on our loss's scale against the source's snippet and Ng's notes, in one sentence.
+
+    Our reconstruction error is summed over the ``pixels`` (and averaged over the batch); the
+    source's snippet averages it over the pixels (Keras's ``mean_squared_error``), so its β is
+    ``pixels`` times ours; Ng's notes halve the sum, so his β is 2 times ours. ``betas`` (the
+    sweep's values) must hold both translations of ``beta``.
+    """
+    beta = _check_number(beta, "beta")
+    pixels = int(_check_number(pixels, "pixels", 1))
+    if not isinstance(betas, (list, tuple)) or not betas:
+        raise ValueError("betas must be the β sweep's values, a non-empty list or tuple")
+    source, ng = beta * pixels, 2 * beta
+    missing = [value for value in (source, ng) if not any(math.isclose(value, b) for b in betas)]
+    if missing:
+        raise ValueError(f"the β sweep {list(betas)} lacks {missing}, the source's and Ng's β = {beta:g} "
+                         "on our scale")
+    sentence = (f"Our loss sums the squared error over the {pixels} pixels (and averages it over the batch), so β "
+                f"weighs the KL term against a sum: the source's snippet averages the error over the pixels "
+                f"(Keras's mean_squared_error), so its β = {beta:g} is {beta:g} × {pixels} = {source:,.0f} on our "
+                f"scale, and Ng's notes halve the summed error, so his β = {beta:g} is {ng:g} here; the ρ grid's "
+                f"β = {beta:g} is {pixels} times weaker than the source's and half Ng's.")
+    middle = [b for b in betas if not any(math.isclose(b, v) for v in (source, ng))]
+    values = _and([f"{b:,g}" for b in sorted(betas)])
+    grid = f"β = {values}"
+    if middle:
+        grid += (f" ({_and([f'{b:,g}' for b in middle])} near {math.sqrt(source * ng):,.0f}, the geometric mean of "
+                 f"Ng's scale and the source's)")
+    return {"beta_source": source, "beta_ng": ng, "beta_scale_sentence": sentence, "beta_grid_text": grid}
+
+
+def normalised_mse(mse: float, baselines: dict) -> float:
+    """A reconstruction error per pixel as the fraction of the test digits' pixel variance it leaves unexplained."""
+    if not isinstance(baselines, dict) or "pixel_variance_test" not in baselines:
+        raise ValueError("baselines must be the code_baselines study's summary: "
+                         "sweep.load_study('code_baselines')[0]")
+    return _check_number(mse, "mse") / float(baselines["pixel_variance_test"])
+
+
+def _fvu(run: dict, baselines: dict) -> str:
+    """``8.4%``: a run's reconstruction error as the fraction of variance unexplained."""
+    return _share(normalised_mse(run["reconstruction_mse_test"], baselines))
+
+
+def _as_beta(run: dict) -> dict:
+    """A KL run (of the ρ grid or the β sweep) relabelled by its β, for a line of β at one ρ."""
+    return dict(run, strength_name="beta")
+
+
+def _median_rate(run: dict) -> float:
+    """The median unit's share of the test digits on which it is active (dead units included)."""
+    return float(np.median(np.asarray(run["firing_rates_test"], dtype=float)))
+
+
+def beta_sweep(runs_by_experiment, beta_runs: dict, baselines: dict) -> dict:
+    """What the KL weight β does at full size, at each ρ it was swept at.
+
+    Parameters
+    ----------
+    runs_by_experiment : dict
+        The grids, as for :func:`findings` (β = ``SAE_KL_BETA`` comes from ``sae_kl``).
+    beta_runs : dict
+        ``{rho: runs}``: the runs of ``sae_kl_beta_rho05`` / ``sae_kl_beta_rho01`` that exist
+        (a ρ whose file has not landed may be left out or given an empty list).
+    baselines : dict
+        The ``code_baselines`` study's summary (for the fraction of variance unexplained).
+
+    Returns
+    -------
+    dict
+        Sentences, ``beta_series`` ({label: records by β}, for a figure) and ``beta_rows``
+        ``(ρ, β, record)`` for a table.
+    """
+    runs = _check_experiments(runs_by_experiment)
+    level = _levels(runs)
+    if not isinstance(beta_runs, dict):
+        raise TypeError(f"beta_runs must be a dict {{rho: runs}}, got {type(beta_runs).__name__}")
+    kl = runs["sae_kl"]
+    units = int(kl[0]["units"])
+    series, rows = {}, []
+    for rho in sorted(beta_runs, reverse=True):
+        swept = list(beta_runs[rho] or [])
+        for i, run in enumerate(swept):
+            if not isinstance(run, dict) or "beta" not in run or not math.isclose(run.get("rho", -1), rho):
+                raise ValueError(f"beta_runs[{rho:g}][{i}] must be a run record of the β sweep at ρ = {rho:g}")
+        base = _as_beta(_by_strength(kl, rho, "the KL runs"))
+        merged = merge_seeds([_with_dead(run) for run in swept], "beta") if swept else []
+        line = sorted([base] + [run for run in merged if not math.isclose(run["beta"], base["beta"])],
+                      key=lambda run: run["beta"])
+        series[f"KL, ρ = {rho:g}"] = line
+        rows += [(rho, run["beta"], run) for run in line]
+    if not series:
+        raise ValueError("beta_runs holds no ρ; pass {rho: load_results(...)['runs']} for each β sweep that exists")
+
+    def beta_label(run):
+        return f"β = {run['beta']:,g}"
+
+    l0_parts, mse_parts, probe_parts, rate_parts, directions, mse_directions = [], [], [], [], [], []
+    for label, line in series.items():
+        rho = line[0]["rho"]
+        labels = [beta_label(run) for run in line]
+        if len(line) < 2:
+            l0_parts.append(f"at ρ = {rho:g} only β = {line[0]['beta']:g} has been measured")
+            continue
+        l0 = _steps_text([run["l0_test"] for run in line], labels, level["l0"], _units, relative=True,
+                         within=f"(within the seeds' spread, {level['l0']:.0%})")
+        directions.append(l0["direction"])
+        l0_parts.append(f"at ρ = {rho:g} its L0 {l0['clause']}")
+        mse = _steps_text([run["reconstruction_mse_test"] for run in line], labels, level["mse"],
+                          lambda v: _share(normalised_mse(v, baselines)), relative=True,
+                          within=f"(within the seeds' spread, {level['mse']:.0%})")
+        mse_parts.append(f"at ρ = {rho:g} it {mse['clause']}")
+        mse_directions.append(mse["direction"])
+        probe = _steps_text([run["test_accuracy"] for run in line], labels, level["probe"], lambda v: f"{v:.4f}",
+                            within=f"(within {_level(level['probe'])})")
+        probe_parts.append(f"at ρ = {rho:g} it {probe['clause']}")
+        rate_parts.append(f"from {_pct(_median_rate(line[0]))} at {labels[0]} to {_pct(_median_rate(line[-1]))} at "
+                          f"{labels[-1]} (ρ = {rho:g})")
+    first_beta = min(run["beta"] for line in series.values() for run in line)
+    last_beta = max(run["beta"] for line in series.values() for run in line)
+    if directions and all(d == "rises" for d in directions):
+        head = (f"Raising β from {first_beta:g} to {last_beta:,g} makes KL's code denser by the count, not "
+                "sparser: ")
+    elif directions and all(d == "falls" for d in directions):
+        head = f"Raising β from {first_beta:g} to {last_beta:,g} makes KL's code sparser by the count: "
+    else:
+        head = f"Raising β from {first_beta:g} to {last_beta:,g} does not move KL's L0 one way at every ρ: "
+    l0_sentence = head + "; ".join(l0_parts) + "."
+    why = ""
+    if rate_parts and directions and all(d == "rises" for d in directions):
+        why = ("The KL term pulls every unit's mean activation towards ρ from both sides, lifting the units that "
+               "are rarely on as it lowers the busy ones, and a sigmoid can meet a small mean by being weakly on "
+               "for every digit: the share of the test digits on which the median unit is active goes "
+               + _and(rate_parts) + ".")
+    mse_sentence = ("Its reconstruction, as the fraction of the test digits' variance it leaves unexplained: "
+                    + "; ".join(mse_parts) + "." if mse_parts else "")
+    probe_sentence = ("Its linear probe accuracy: " + "; ".join(probe_parts) + "." if probe_parts else "")
+    dead = [run["dead_units_test"] for line in series.values() for run in line]
+    dead_sentence = ("No unit is dead at any β or ρ of the sweep (the plain auto-encoder: "
+                     f"{_by_strength(runs['sae_l1'], 0.0, 'the L1 runs')['dead_units_test']:,.0f})."
+                     if max(dead) == 0 else
+                     f"At most {max(dead):,.0f} of the {units:,} units are dead at any β or ρ of the sweep.")
+    # the fair comparison: KL at any β against L1's line at equal L0
+    l1 = runs["sae_l1"]
+    everyone = [run for line in series.values() for run in line]
+    inside = [run for run in everyone if log_interpolate(l1, "reconstruction_mse_test", run["l0_test"]) is not None]
+    l1_span = f"{_units(min(r['l0_test'] for r in l1))} to {_units(max(r['l0_test'] for r in l1))}"
+    if not inside:
+        fewest = min(everyone, key=lambda run: run["l0_test"])
+        equal = (f"No β at either ρ brings KL's L0 into L1's range ({l1_span} active units per digit): the fewest "
+                 f"are {_units(fewest['l0_test'])} at ρ = {fewest['rho']:g}, {beta_label(fewest)}, "
+                 f"{fewest['l0_test'] / (fewest['rho'] * units):.1f} times the {_units(fewest['rho'] * units)} "
+                 "units of a code with a fraction ρ of its units on. So no weight of the KL term, on either "
+                 "reference's scale, gives a KL point to set against L1 at equal L0.")
+        kl_better = kl_readable = 0
+    else:
+        parts, kl_better, kl_readable = [], 0, 0
+        for run in inside:
+            mse = log_interpolate(l1, "reconstruction_mse_test", run["l0_test"])
+            probe = log_interpolate(l1, "test_accuracy", run["l0_test"])
+            kl_better += _compare(run["reconstruction_mse_test"], mse, level["mse"]) < 0
+            kl_readable += run["test_accuracy"] - probe > level["probe"]
+            parts.append(f"ρ = {run['rho']:g} and {beta_label(run)}, at L0 {_units(run['l0_test'])}: MSE per pixel "
+                         f"{run['reconstruction_mse_test']:.2e} against L1's {mse:.2e}, probe "
+                         f"{run['test_accuracy']:.4f} against {probe:.4f}")
+        n = len(inside)
+        equal = (f"Within L1's range of L0 ({l1_span}), KL reconstructs better than L1 "
+                 f"{_count(kl_better, n, 'such point')} and reads better by more than {_level(level['probe'])} "
+                 f"{_count(kl_readable, n, 'such point')} (" + "; ".join(parts) + ").")
+    ends = {label: (line[0], line[-1]) for label, line in series.items() if len(line) > 1}
+    seeded = [f"ρ = {run['rho']:g}, β = {run['beta']:g} ({seeds_text(run)})"
+              for line in series.values() for run in line if len(run.get("seeds", [])) > 1]
+    seeds_sentence = ("Each point is one seed" + (" except " + _and(seeded) if seeded else "") + ".")
+    partial = [f"at ρ = {run['rho']:g}, β = {run['beta']:g} it is the mean of seed"
+               f"{'s' if len(run['partial'][THRESHOLDED]) > 1 else ''} "
+               f"{_and([str(x) for x in run['partial'][THRESHOLDED]])} only"
+               for line in series.values() for run in line if THRESHOLDED in run.get("partial", {})]
+    measured = [run for line in series.values() for run in line if THRESHOLDED in run]
+    silent = ("The last column decodes each code with every activation at or below the threshold set to 0, the "
+              "ones L0 calls silent; only the runs made for this sweep and after it measured that"
+              + (f" ({_and(partial)})" if partial else "") + "." if measured else "")
+    lesson = ""
+    if directions and all(d == "rises" for d in directions):
+        lesson = (f"KL's weight β only means something against the scale of the reconstruction error, and a "
+                  f"stronger KL term did not make the code sparser: from β = {first_beta:g} to {last_beta:,g} its "
+                  "L0 rose at " + ("both target rates" if len(directions) == 2 else
+                                   f"every one of the {len(directions)} target rates") + ".")
+    elif directions:
+        lesson = (f"KL's weight β only means something against the scale of the reconstruction error; from "
+                  f"β = {first_beta:g} to {last_beta:,g} its L0 did not move one way at every target rate.")
+    return {"beta_series": series, "beta_rows": rows, "beta_l0_directions": directions,
+            "beta_mse_directions": mse_directions, "beta_ends": ends, "beta_seeds_sentence": seeds_sentence,
+            "beta_silent_sentence": silent,
+            "lesson_beta_sentence": lesson,
+            "beta_inside_l1_range": len(inside), "beta_kl_better": kl_better, "beta_kl_readable": kl_readable,
+            "beta_dead_max": max(dead), "beta_l0_sentence": l0_sentence, "beta_why_sentence": why,
+            "beta_mse_sentence": mse_sentence, "beta_probe_sentence": probe_sentence,
+            "beta_dead_sentence": dead_sentence, "beta_equal_l0_sentence": equal}
+
+
+def unit_norm_cap(baselines: dict, pixels: int = 784) -> dict:
+    """Why unit-norm atoms cap a sigmoid code: ‖Dh‖ ≤ Σ h_j, and each h_j ≤ 1.
+
+    The test digits' root-mean-square distance from the mean digit, ``sqrt(pixels ×
+    pixel_variance_test)``, is the least length a code must draw on average (whatever the
+    decoder's bias), so it takes at least that many sigmoid units fully on.
+    """
+    if not isinstance(baselines, dict) or "pixel_variance_test" not in baselines:
+        raise ValueError("baselines must be the code_baselines study's summary: "
+                         "sweep.load_study('code_baselines')[0]")
+    pixels = int(_check_number(pixels, "pixels", 1))
+    distance = math.sqrt(pixels * float(baselines["pixel_variance_test"]))
+    sentence = (f"With every atom at norm 1, the picture a code of non-negative activations draws is never longer "
+                f"than the sum of its activations (‖Dh‖ ≤ Σⱼ hⱼ), and a sigmoid activation is at most 1, so "
+                f"drawing a test digit, which lies on average (root mean square) {distance:.1f} from the mean "
+                f"digit, takes at least {math.ceil(distance)} units fully on or many more weakly on; a ReLU "
+                "activation has no ceiling, and Ng's free atoms may grow instead.")
+    return {"digit_distance": distance, "cap_units": math.ceil(distance), "cap_sentence": sentence}
+
+
+def ng_model(runs_by_experiment, ng_runs, beta_runs: dict, baselines: dict) -> dict:
+    """Ng's sparse auto-encoder (free atoms, weight decay) against the unit-norm model at the same β and ρ.
+
+    ``runs_by_experiment``: the grids (for the seeds' bands); ``ng_runs``: the runs of
+    ``sae_kl_ng`` that exist; ``beta_runs``: as for :func:`beta_sweep` (the counterpart of each
+    Ng run is the β sweep's run at its β and ρ).
+    """
+    level = _levels(_check_experiments(runs_by_experiment))
+    if not isinstance(ng_runs, (list, tuple)) or not ng_runs:
+        raise ValueError("ng_runs must be a non-empty list of the sae_kl_ng runs")
+    for i, run in enumerate(ng_runs):
+        missing = [field for field in ("rho", "beta", "l0_test", "reconstruction_mse_test", "test_accuracy",
+                                       "decoder_atom_norms") if field not in (run if isinstance(run, dict) else {})]
+        if missing:
+            raise ValueError(f"ng_runs[{i}] lacks {missing}; pass load_results(results_path('sae_kl_ng'))['runs']")
+    ng = merge_seeds(ng_runs, "rho")
+    rows, parts, sparser, compared = [], [], 0, 0
+    decay = ng[0].get("weight_decay")
+    for run in sorted(ng, key=lambda r: -r["rho"]):
+        rho, beta = run["rho"], run["beta"]
+        twins = [r for r in (beta_runs.get(rho) or []) if math.isclose(r["beta"], beta)]
+        rows.append(("Ng's model: free atoms, weight decay", rho, beta, run))
+        if not twins:
+            parts.append(f"at ρ = {rho:g} it keeps {_units(run['l0_test'])} units active per digit, leaves "
+                         f"{_fvu(run, baselines)} of the variance unexplained and reads {run['test_accuracy']:.4f} "
+                         f"(the unit-norm model at β = {beta:g} has not been measured at this ρ)")
+            continue
+        twin = merge_seeds([_with_dead(r) for r in twins], "beta")[0]
+        rows.append(("unit-norm atoms", rho, beta, twin))
+        compared += 1
+        sparser += _compare(run["l0_test"], twin["l0_test"], level["l0"]) < 0
+        parts.append(f"at ρ = {rho:g} it keeps {_units(run['l0_test'])} units active per digit against "
+                     f"{_units(twin['l0_test'])} with unit-norm atoms, leaves {_fvu(run, baselines)} of the variance "
+                     f"unexplained against {_fvu(twin, baselines)}, and reads {run['test_accuracy']:.4f} against "
+                     f"{twin['test_accuracy']:.4f}")
+    verdicts = {"reconstruction": [], "l0": [], "probe": []}
+    for _, rho, _, twin in [row for row in rows if row[0] == "unit-norm atoms"]:
+        own = next(run for run in ng if math.isclose(run["rho"], rho))
+        gap = own["test_accuracy"] - twin["test_accuracy"]
+        verdicts["reconstruction"].append(
+            (rho, _compare(own["reconstruction_mse_test"], twin["reconstruction_mse_test"], level["mse"])))
+        verdicts["l0"].append((rho, _compare(own["l0_test"], twin["l0_test"], level["l0"])))
+        verdicts["probe"].append((rho, 0 if abs(gap) <= level["probe"] else (1 if gap > 0 else -1)))
+    subjects = {"reconstruction": "reconstructs ", "l0": "its code is ", "probe": "it is "}
+    words = {"reconstruction": {-1: "better", 1: "worse", 0: "as well, within the seeds' spread,"},
+             "l0": {-1: "sparser by the count", 1: "denser by the count", 0: "as sparse by the count"},
+             "probe": {1: "more linearly readable", -1: "less linearly readable",
+                       0: f"as linearly readable, within {_level(level['probe'])},"}}
+
+    def said(aspect):
+        pairs = verdicts[aspect]
+        if len({v for _, v in pairs}) == 1:
+            where = ("at both target rates" if len(pairs) == 2 else
+                     f"at ρ = {pairs[0][0]:g}" if len(pairs) == 1 else f"at all {len(pairs)} target rates")
+            return f"{subjects[aspect]}{words[aspect][pairs[0][1]]} {where}"
+        return subjects[aspect] + _and([f"{words[aspect][v]} at ρ = {rho:g}" for rho, v in pairs])
+    sparser = sum(v < 0 for _, v in verdicts["l0"])
+    denser = sum(v > 0 for _, v in verdicts["l0"])
+    better = sum(v < 0 for _, v in verdicts["reconstruction"])
+    readable = sum(v > 0 for _, v in verdicts["probe"])
+    unanimous = all(len({v for _, v in pairs}) == 1 for pairs in verdicts.values())
+    if compared and unanimous:
+        rhos = _and([f"{rho:g}" for rho, _ in verdicts["l0"]])
+        first = {aspect: subjects[aspect] + words[aspect][pairs[0][1]] for aspect, pairs in verdicts.items()}
+        link = "but" if better == compared and denser == compared else "and"
+        lesson = (f"At {'each target rate' if compared > 1 else 'its target rate'} (ρ = {rhos}), against the "
+                  f"unit-norm model at the same β and ρ, Ng's model (free atoms and weight decay together) "
+                  f"{first['reconstruction']}, {link} {first['l0']}, and {first['probe']}.")
+    elif compared:
+        lesson = ("Against the unit-norm model at the same β and ρ, Ng's model (free atoms and weight decay "
+                  f"together) {said('reconstruction')}, but {said('l0')}, and {said('probe')}."
+                  if better == compared and denser == compared else
+                  "Against the unit-norm model at the same β and ρ, Ng's model (free atoms and weight decay "
+                  f"together) {said('reconstruction')}; {said('l0')}; and {said('probe')}.")
+    else:
+        lesson = "The unit-norm model at Ng's β has not been measured at his runs' target rates yet."
+    ng = sorted(ng, key=lambda r: -r["rho"])
+    norms = [run["decoder_atom_norms"] for run in ng]
+    atoms = _and([f"{n['min']:.2f} to {n['max']:.2f} (mean {n['mean']:.2f}) at ρ = {run['rho']:g}"
+                  for n, run in zip(norms, ng)])
+    decay_text = f", weight decay {format_lam(decay)} · ΣW²" if decay else ", weight decay"
+    head = (f"Ng's model as he defined it (no unit-norm constraint{decay_text}, β = {ng[0]['beta']:g} on our "
+            "scale; one seed each): " + "; ".join(parts) + ".")
+    atom_sentence = f"Free to grow, its atoms end with norms of {atoms}, against 1 for every atom of the other runs."
+    return {"ng_rows": rows, "ng_compared": compared, "ng_sparser": sparser, "ng_denser": denser,
+            "ng_better": better, "ng_readable": readable, "ng_lesson_sentence": lesson, "ng_sentence": head,
+            "ng_atoms_sentence": atom_sentence,
+            "ng_atom_norm_mean": {run["rho"]: n["mean"] for n, run in zip(norms, ng)}}
+
+
+def thresholded(runs_by_name: dict) -> dict:
+    """The KL runs' reconstruction when every activation at or below the threshold is set to 0.
+
+    ``runs_by_name``: ``{experiment: runs}`` (``sae_kl``, the β sweeps, ``sae_kl_ng``); only runs
+    made after the measurement was added hold ``reconstruction_mse_thresholded_test``.
+    """
+    if not isinstance(runs_by_name, dict) or not runs_by_name:
+        raise ValueError("runs_by_name must map an experiment to its runs")
+    measured, missing = [], []
+    for name, runs in runs_by_name.items():
+        for run in runs or []:
+            (measured if "reconstruction_mse_thresholded_test" in run else missing).append((name, run))
+    if not measured:
+        return {"thresholded_runs": 0, "thresholded_worst": None,
+                "thresholded_sentence": "No KL run has been measured with its sub-threshold activations set to 0 "
+                                        "yet."}
+    threshold = measured[0][1].get("active_threshold", 0.01)
+
+    def describe(name, runs):
+        if name == "sae_kl_ng":
+            return "ρ = " + _and([f"{r['rho']:g}" for r in runs])
+        if name == "sae_kl" and len(runs) > 2 and len({r.get("seed", 0) for r in runs}) == 1:
+            return f"seed {runs[0].get('seed', 0)} of the ρ grid"
+        if name == "sae_kl":
+            rhos = sorted({r["rho"] for r in runs}, reverse=True)
+            return _and([f"seed{'s' if len(seeds) > 1 else ''} {_and([str(x) for x in seeds])} of the ρ grid at "
+                         f"ρ = {rho:g}" for rho in rhos
+                         for seeds in [sorted(r.get("seed", 0) for r in runs if r["rho"] == rho)]])
+        betas = _and([f"{r['beta']:,g}" for r in runs])
+        return f"β = {betas} at ρ = {runs[0]['rho']:g}"
+
+    def verdict(group):
+        ratios = [run[THRESHOLDED] / run["reconstruction_mse_test"] for _, run in group]
+        span = (f"{100 * (min(ratios) - 1):+.1f}%" if len(ratios) == 1 else
+                f"{100 * (min(ratios) - 1):+.1f}% to {100 * (max(ratios) - 1):+.1f}%").replace("-", "−")
+        if max(ratios) <= 1:
+            tail = ("zeroing them never makes the reconstruction worse, so L0 at this threshold counts every unit "
+                    "the reconstruction needs")
+        elif max(ratios) <= 1.1:
+            tail = "the silent activations draw almost none of the digit"
+        else:
+            tail = (f"at worst the error grows {max(ratios):.2f} times, so its silent activations carry part of the "
+                    "digit and L0 undercounts the code")
+        groups: dict[str, list[dict]] = {}
+        for name, run in group:
+            groups.setdefault(name, []).append(run)
+        which = _and([describe(name, runs) for name, runs in groups.items()])
+        return ratios, f"by {span} ({which}): {tail}"
+    constrained = [(name, run) for name, run in measured if name != "sae_kl_ng"]
+    free = [(name, run) for name, run in measured if name == "sae_kl_ng"]
+    parts, ratios = [], []
+    for label, group in (("the unit-norm KL model's", constrained), ("Ng's model's", free)):
+        if group:
+            own, text = verdict(group)
+            ratios += own
+            parts.append(f"{label} reconstruction error {text}")
+    worst = max(ratios)
+    sentence = (f"Setting every activation at or below {threshold:g} to 0 before decoding (the ones L0 calls silent) "
+                f"changes {parts[0]}." + (f" It changes {parts[1]}." if len(parts) > 1 else ""))
+    if missing:
+        groups: dict[str, list[dict]] = {}
+        for name, run in missing:
+            groups.setdefault(name, []).append(run)
+        sentence += (f" The other {len(missing)} KL runs ({_and([describe(n, r) for n, r in groups.items()])}) were "
+                     "made before this measurement existed.")
+    return {"thresholded_runs": len(measured), "thresholded_worst": worst, "thresholded_best": min(ratios),
+            "thresholded_worst_unit_norm": max([run[THRESHOLDED] / run["reconstruction_mse_test"]
+                                                for _, run in constrained], default=None),
+            "thresholded_sentence": sentence}
+
+
+def baselines(runs_by_experiment, summary: dict) -> dict:
+    """What a code must beat: the probe on raw pixels and on a random ReLU projection of the same width,
+    and the reconstruction errors as fractions of the pixel variance."""
+    runs = _check_experiments(runs_by_experiment)
+    level = _levels(runs)
+    if not isinstance(summary, dict) or not {"probe_pixels", "random_relu", "pixel_variance_test"} <= set(summary):
+        raise ValueError("summary must be the code_baselines study's: sweep.load_study('code_baselines')[0]")
+    units = int(runs["sae_l1"][0]["units"])
+    random = summary["random_relu"].get(str(units))
+    if random is None:
+        raise ValueError(f"the code_baselines study has no random ReLU projection of width {units}")
+    accuracies = [float(a) for a in random["accuracy"]]
+    random_mean = float(np.mean(accuracies))
+    random_range = max(accuracies) - min(accuracies)
+    pixels = float(summary["probe_pixels"])
+    plain = _by_strength(runs["sae_l1"], 0.0, "the L1 runs")
+    band = max(level["probe"], random_range)
+    random_text = (f"{random_mean:.4f} (seeds {min(accuracies):.4f}–{max(accuracies):.4f})" if len(accuracies) > 1
+                   else f"{random_mean:.4f}")
+    plain_gap = plain["test_accuracy"] - pixels
+    plain_text = (f"is level with the pixels, within {_level(band)}" if abs(plain_gap) <= band else
+                  f"reads {abs(100 * plain_gap):.2f} points {'above' if plain_gap > 0 else 'below'} the pixels")
+    head = (f"For scale, the same probe reads {pixels:.4f} on the raw pixels and {random_text} on a random ReLU "
+            f"projection of the pixels to {units:,} units, an encoder that was never trained. The plain "
+            f"auto-encoder's code ({plain['test_accuracy']:.4f}, {seeds_text(plain)}) {plain_text}.")
+    parts, above_total, points = [], 0, 0
+    for name in MECHANISMS:
+        groups = {"above": [], "level with": [], "below": []}
+        for run in runs[name]:
+            gap = run["test_accuracy"] - random_mean
+            groups["above" if gap > band else "below" if gap < -band else "level with"].append(run)
+        above_total += len(groups["above"])
+        points += len(runs[name])
+        symbol = SYMBOLS[STRENGTHS[name]]
+        said = [f"{where} it at {symbol} = {_and([f'{r[STRENGTHS[name]]:g}' for r in rs])}"
+                for where, rs in groups.items() if rs]
+        if len(groups["below"]) == len(runs[name]):
+            said = [f"below it at every {symbol}"]
+        elif len(groups["above"]) == len(runs[name]):
+            said = [f"above it at every {symbol}"]
+        parts.append(f"{MECHANISMS[name]} is " + _and(said))
+    best_vs_random, gaps = {}, {}
+    for name in MECHANISMS:
+        top = _best(runs[name])
+        gap = top["test_accuracy"] - random_mean
+        where = ("above" if gap > band else "below" if gap < -band else "level with")
+        gaps[MECHANISMS[name]] = (gap, where)
+        best_vs_random[MECHANISMS[name]] = (
+            f"Its most readable code ({_strength(top)}, {seeds_text(top)}) reads {top['test_accuracy']:.4f}, "
+            + (f"{abs(100 * gap):.2f} points {where} a random ReLU projection of the same width ({random_mean:.4f})"
+               if where != "level with" else
+               f"level with a random ReLU projection of the same width ({random_mean:.4f}) within {_level(band)}"))
+    versus = (f"Against the random projection (a difference of {_level(band)} or less counting as level): "
+              + "; ".join(parts) + f". {above_total} of the {points} points beat it.")
+    fvu = {(name, run[STRENGTHS[name]]): normalised_mse(run["reconstruction_mse_test"], summary)
+           for name in MECHANISMS for run in runs[name]}
+    low, high = min(fvu, key=fvu.get), max(fvu, key=fvu.get)
+
+    def point(key):
+        name, value = key
+        return f"{MECHANISMS[name]} at {SYMBOLS[STRENGTHS[name]]} = {value:g}"
+    variance = (f"As a fraction of the test digits' pixel variance ({float(summary['pixel_variance_test']):.4f} "
+                f"per pixel), the reconstruction errors leave from {_share(fvu[low])} unexplained ({point(low)}) "
+                f"to {_share(fvu[high])} ({point(high)}).")
+    return {"probe_pixels": pixels, "probe_random": random_mean,
+            "pixel_variance": float(summary["pixel_variance_test"]), "probe_random_range": random_range,
+            "random_band": band, "probe_above_random": above_total, "probe_points": points,
+            "best_vs_random": best_vs_random, "best_gap_random": gaps,
+            "baseline_sentence": head, "baseline_random_sentence": versus, "fvu_sentence": variance,
+            "fvu_min": fvu[low], "fvu_max": fvu[high]}
+
+
+def choosing(found: dict, sweep: dict, ng: dict, base: dict) -> dict:
+    """The advice of "Choosing the penalty", from :func:`findings`, :func:`beta_sweep`, :func:`ng_model`
+    (``{}`` if Ng's runs have not landed) and :func:`baselines`."""
+    for name, part, key in (("found", found, "advice_kl_sentence"), ("sweep", sweep, "beta_ends"),
+                            ("base", base, "best_vs_random")):
+        if not isinstance(part, dict) or key not in part:
+            raise ValueError(f"{name} must be the dict its findings function returns (it lacks {key!r})")
+    vs = base["best_vs_random"]
+    topk = f"{found['advice_topk_sentence']} {vs['TopK']}."
+    l1 = f"{found['advice_l1_sentence']} {vs['L1']}."
+    gap, where = base["best_gap_random"]["KL"]
+    kl = (f"{found['advice_kl_sentence']} Its most readable code is "
+          + (f"{abs(100 * gap):.2f} points {where} " if where != "level with" else "level with ")
+          + f"a random ReLU projection of the same width ({base['probe_random']:.4f}).")
+    parts = []
+    for label, (first, last) in sweep["beta_ends"].items():
+        parts.append(f"at {label[len('KL, '):]} L0 goes from {_units(first['l0_test'])} at β = {first['beta']:g} to "
+                     f"{_units(last['l0_test'])} at β = {last['beta']:,g}, and the unexplained variance from "
+                     f"{_share(first['reconstruction_mse_test'] / base['pixel_variance'])} to "
+                     f"{_share(last['reconstruction_mse_test'] / base['pixel_variance'])}")
+    directions, mse = sweep["beta_l0_directions"], sweep["beta_mse_directions"]
+    if directions and all(d == "rises" for d in directions) and all(d == "rises" for d in mse):
+        beta = ("A stronger KL term, up to the source's scale, does not help: it makes the code denser by the count "
+                "and the reconstruction worse (" + "; ".join(parts) + ").")
+    elif parts:
+        beta = "A stronger KL term moves the code as follows: " + "; ".join(parts) + "."
+    else:
+        beta = "The β sweep has not been measured yet."
+    if not ng.get("ng_compared"):
+        ng_advice = "Ng's own model has not been set against the unit-norm one yet."
+    elif ng["ng_sparser"] == 0:
+        ng_advice = ("Ng's own formulation, with free atoms and weight decay, does not make the code sparser either "
+                     f"(at {'either' if ng['ng_compared'] == 2 else 'any'} target rate measured; see above).")
+    else:
+        ng_advice = (f"Ng's own formulation, with free atoms and weight decay, makes the code sparser "
+                     f"{_count(ng['ng_sparser'], ng['ng_compared'], 'target rate')} measured (see above).")
+    return {"choose_topk_sentence": topk, "choose_l1_sentence": l1, "choose_kl_sentence": kl,
+            "choose_beta_sentence": beta, "choose_ng_sentence": ng_advice}
