@@ -8,7 +8,7 @@ import pytest
 from sparsebook.findings import cnn as f
 from sparsebook.metrics import ActivityStats
 from sparsebook.reference import source_runs
-from sparsebook.sweep import load_results, results_path
+from sparsebook.sweep import READOUT_MAX_NORM, load_results, results_path
 
 
 # --- the committed full-size runs: the verdicts the page states ------------------------------
@@ -56,11 +56,14 @@ def test_committed_unpenalised_networks_are_about_equally_accurate(committed):
 
 
 def test_committed_fully_connected_network_needs_far_fewer_units_at_every_lam(committed):
+    # counted against the highest of the fully connected network's seeds at each λ
     assert committed["mlp_fewer_units_lams"] == 4
     assert committed["mlp_units_ratio_min"] >= 10
     assert committed["same_lam_max_accuracy_gap_points"] <= f.SAME_ACCURACY_POINTS
     sentence = committed["same_lam_sentence"]
-    assert sentence.startswith("At every λ > 0 of the CNN's grid the fully connected network has 15 to 23 times fewer")
+    assert sentence.startswith("At every λ > 0 of the CNN's grid the fully connected network has 14 to 23 times fewer")
+    assert "(higher at 1, lower at 2 and within the seeds' range at 1 of the 4 λ)" in sentence
+    assert "2.92 (seeds 2.83–3.00) active units for 0.9663 (seeds 0.9660–0.9668) at λ = 1e-4" in sentence
     assert "A likely reason, which these runs do not test: a convolutional unit sees a 3 × 3 patch" in sentence
     assert "does not pay" in committed["lesson_mlp_sentence"]
 
@@ -70,7 +73,8 @@ def test_committed_cnn_code_is_the_sparser_as_a_share_of_its_layer_at_every_lam(
     assert committed["cnn_sparser_share_lams"] == 4
     assert committed["layer_share_sentence"].startswith(
         "Counted as a share of its layer, though, the CNN's code is the sparser at every λ > 0 "
-        "(at λ = 1e-4, 0.11 % of the CNN's units against 0.36 % of the fully connected network's)")
+        "(at λ = 1e-4, 0.11 % of the CNN's 39,200 units against 0.37 % (seeds 0.36 %–0.38 %) of the fully "
+        "connected network's 784)")
     assert committed["lesson_mlp_sentence"].startswith("Counted in active units per digit, the convolution does not pay")
     assert committed["lesson_mlp_sentence"].endswith("As a share of its layer, the CNN's code is the sparser at every λ > 0.")
 
@@ -78,13 +82,71 @@ def test_committed_cnn_code_is_the_sparser_as_a_share_of_its_layer_at_every_lam(
 def test_committed_cnn_runs_beaten_by_a_fully_connected_run_at_four_of_five(committed):
     assert committed["cnn_runs_beaten"] == 4
     assert committed["cnn_runs_not_beaten_lams"] == [1e-5]
-    assert committed["dominated_sentence"].startswith("4 of the 5 CNN runs")
+    assert committed["dominated_sentence"].startswith(
+        "4 of the 5 CNN runs have a fully connected point (mean of 3 seeds) at least as accurate")
     assert "the exception is λ = 1e-5" in committed["dominated_sentence"]
+
+
+def test_committed_fully_connected_runs_have_three_seeds_and_the_page_says_so(committed):
+    assert committed["mlp_seeds"] == 3 and committed["mlp_seeds_text"] == "3 seeds per λ"
+    assert committed["seeds_sentence"].startswith("Each CNN run is one seed; each fully connected value is the mean "
+                                                  "of 3 seeds at its λ")
+    assert "0.9818 for the CNN (one seed), 0.9824 (seeds 0.9811–0.9840) fully connected" in \
+        committed["unpenalised_sentence"]
+    assert "against 185 (seeds 169–216); it has 50 times more units" in committed["first_cut_sentence"]
+
+
+def test_committed_dead_units_rise_from_the_unpenalised_baseline(committed):
+    assert committed["dead_units"] == sorted(committed["dead_units"])
+    sentence = committed["dead_units_sentence"]
+    assert "non-zero on none of the 10,000 test digits" in sentence
+    assert "Without a penalty 5,455 of the 39,200 units (13.9 %) are already dead" in sentence
+    assert "rises at every step of the grid, from 5,455 at λ = 0 to 38,657 at λ = 5e-4 (98.6 % of the layer)" in sentence
+    assert committed["lam_convention"] == "batch_sum"
+
+
+def test_committed_largest_lam_claims_no_common_trade_off(committed):
+    assert "trade-off" not in committed["largest_lam_sentence"]
+    assert "our run (one seed)" in committed["largest_lam_sentence"]
+
+
+@pytest.fixture(scope="module")
+def bounded():
+    free = load_results(results_path("cnn", "full"))["runs"]
+    return f.bounded_readout(free, load_results(results_path("cnn_bounded", "full"))["runs"], READOUT_MAX_NORM)
+
+
+def test_committed_bounded_readout_makes_a_denser_code_for_about_the_same_accuracy(bounded):
+    # one seed of each: the page says so
+    assert bounded["bounded_seeds"] == 1 and bounded["bounded_lam"] == "1e-4"
+    assert bounded["bounded_kind"] == "denser" and abs(bounded["bounded_points"]) <= f.SAME_ACCURACY_POINTS
+    assert bounded["bounded_sentence"].startswith("With each code unit's readout held at norm ≤ 1 (one seed), the CNN "
+                                                  "at λ = 1e-4 reaches 0.9657 test accuracy with 69.5 of its 39,200 "
+                                                  "units active per test digit")
+    assert bounded["bounded_sentence"].endswith("the bounded code is 1.6 times denser (more active units) and about as "
+                                                "accurate.")
+    assert "The free run's record carries no readout norms" in bounded["bounded_norms_sentence"]
+    assert not bounded["free_has_norms"] and not bounded["bounded_readouts_at_bound"]
+    assert "some readouts reach the bound, but the active units' stay below it" in bounded["bounded_norms_sentence"]
+
+
+def test_committed_free_run_dodges_late_and_the_bounded_one_does_not(bounded):
+    assert bounded["free_climbs_back"] and bounded["bounded_climbs_back"]
+    assert bounded["free_phases_sentence"].endswith("the code pays less penalty with more units active, each with a "
+                                                    "smaller value.")
+    assert bounded["bounded_phases_sentence"].endswith("about the same L1 norm is spread over more units, each with a "
+                                                       "smaller value.")
+    why = bounded["bounded_why_sentence"]
+    assert why.startswith("The bounded code is the denser, and on the last training batches it carries 2.3 times the "
+                          "free code's L1 norm per digit (22.9 against 9.82)")
+    assert why.endswith("that part of the free run is the dodge at work, and the bound closes it.")
+    assert bounded["lesson_bounded_sentence"].endswith("with it the code became sparser.")
 
 
 def test_committed_dead_maps_rise_at_every_step(committed):
     assert committed["dead_maps"] == sorted(committed["dead_maps"]) and committed["dead_maps_rise_every_step"]
     assert "rises at every step of the grid, from 2 at λ = 0 to 193 at λ = 5e-4" in committed["dead_maps_trend_sentence"]
+    assert committed["dead_maps"] == [2, 114, 168, 180, 193]  # maps silent on every test digit
     assert "more at every step of λ" in committed["lesson_dead_sentence"]
 
 
@@ -115,10 +177,13 @@ def test_committed_findings_glue_as_plain_python_values(committed):
 MAPS, UNITS = 4, 400  # 100 positions
 
 
-def cnn_run(lam, acc, avr, dead_maps=0, batch=None, rates=(0.4, 0.3, 0.2, 0.1)):
+def cnn_run(lam, acc, avr, dead_maps=0, batch=None, rates=(0.4, 0.3, 0.2, 0.1), dead_units=None):
+    rates = [0.0 if i >= MAPS - dead_maps else r for i, r in enumerate(rates)]  # the last dead_maps maps are dead
     return {"lam": lam, "test_accuracy": acc, "avr_test": avr, "avr_train_batch": avr if batch is None else batch,
-            "units": UNITS, "dead_maps": dead_maps, "map_firing_rates_train": list(rates),
-            "n_train": 600, "n_test": 100, "steps": 50, "train_seconds": 1.0, "device": "cpu"}
+            "units": UNITS, "map_firing_rates_test": rates,
+            "dead_units_test": 100 * dead_maps if dead_units is None else dead_units,
+            "n_train": 600, "n_test": 100, "steps": 50, "train_seconds": 1.0, "device": "cpu",
+            "lam_convention": "batch_sum"}
 
 
 def src_run(lam, acc, batch):
@@ -171,8 +236,8 @@ def test_source_baseline_sentence_branches():
 
 
 @pytest.mark.parametrize("acc, batch, verdict", [
-    (0.96, 40.0, "ours stops at a denser, more accurate point"),
-    (0.94, 20.0, "ours stops at a sparser, less accurate point"),
+    (0.96, 40.0, "neither run is better on both counts: ours is the more accurate and the denser"),
+    (0.94, 20.0, "neither run is better on both counts: ours is the sparser and the less accurate"),
     (0.96, 20.0, "ours is better on both counts"),
     (0.94, 40.0, "ours is worse on both counts"),
     (0.95, 40.0, "the two runs differ on one count only"),
@@ -191,7 +256,7 @@ def test_first_cut_sentence_branches(mlp_first, verdict):
     runs, _, mlp = tiny()
     mlp[1] = mlp_run(1e-4, 0.97, mlp_first)
     assert verdict in f._first_cut(runs, mlp)["first_cut_sentence"]
-    assert "(it has 10 times more units)" in f._first_cut(runs, mlp)["first_cut_sentence"]
+    assert "against 20.0 (one seed); it has 10 times more units." in f._first_cut(runs, mlp)["first_cut_sentence"]
 
 
 @pytest.mark.parametrize("mlp_acc, verdict", [
@@ -227,8 +292,9 @@ def test_layer_share_sentence_branches():
     runs, _, mlp = tiny(mlp=((0.98, 20.0), (0.97, 10.0), (0.95, 6.0)))  # 12.5 % < 25 %, 7.5 % < 15 %
     result = f._layer_share(runs, mlp)
     assert result["cnn_sparser_share_lams"] == 2
-    assert "though, the CNN's code is the sparser at every λ > 0 (at λ = 1e-4, 12.50 % of the CNN's units " \
-        "against 25.00 % of the fully connected network's): which of the two codes" in result["layer_share_sentence"]
+    assert "though, the CNN's code is the sparser at every λ > 0 (at λ = 1e-4, 12.50 % of the CNN's 400 units " \
+        "against 25.00 % (one seed) of the fully connected network's 40): which of the two codes" in \
+        result["layer_share_sentence"]
     runs, _, mlp = tiny(mlp=((0.98, 20.0), (0.97, 10.0), (0.95, 2.0)))  # CNN sparser at λ = 1e-4 only
     result = f._layer_share(runs, mlp)
     assert "the CNN's code is the sparser at 1 of the 2 λ > 0 (at λ = 1e-4" in result["layer_share_sentence"]
@@ -293,7 +359,7 @@ def test_findings_reject_bad_input():
     with pytest.raises(TypeError, match="must be a dict"):
         f.findings([1, 2, 3], src, mlp)
     with pytest.raises(ValueError, match="lacks"):
-        f.findings([{k: v for k, v in run.items() if k != "dead_maps"} for run in runs], src, mlp)
+        f.findings([{k: v for k, v in run.items() if k != "dead_units_test"} for run in runs], src, mlp)
     with pytest.raises(ValueError, match="same λ"):
         f.findings(runs[:1] * 3, src, mlp)
     with pytest.raises(ValueError, match="λ = 0"):
@@ -361,3 +427,214 @@ def test_committed_unpenalised_runs_are_the_densest_of_each_series():
                       (source_runs("cnn"), "avr_train_batch")):
         densest = max(runs, key=lambda run: run[key])
         assert densest["lam"] == 0
+
+
+# --- several seeds of the fully connected network ------------------------------------------------
+
+def seeded(mlp, spread_avr=0.0, spread_acc=0.0):
+    """Three seeds around each hand-made fully connected run: -spread, 0, +spread."""
+    return [dict(run, seed=seed, avr_test=run["avr_test"] + d * spread_avr,
+                 test_accuracy=run["test_accuracy"] + d * spread_acc)
+            for run in mlp for seed, d in ((0, -1), (1, 0), (2, 1))]
+
+
+def test_same_lam_counts_a_difference_only_outside_the_seeds_range():
+    runs, src, mlp = tiny()
+    found = f.findings(runs, src, seeded(mlp, spread_acc=0.02))  # accuracy seeds 0.95-0.99 at λ = 1e-4
+    assert found["mlp_higher_accuracy_lams"] == 0 and found["mlp_lower_accuracy_lams"] == 0
+    assert "(within the seeds' range at every λ)" in found["same_lam_sentence"]
+    assert "5.00 (seeds 5.00–5.00) active units for 0.9700 (seeds 0.9500–0.9900)" in found["same_lam_sentence"]
+    found = f.findings(runs, src, seeded(mlp, spread_avr=28.0))  # λ = 1e-3: seeds up to 31 units > the CNN's 30
+    assert found["mlp_fewer_units_lams"] == 1
+    assert found["same_lam_sentence"].startswith("The fully connected network has fewer active units per test digit "
+                                                 "than the CNN at 1 of the 2 λ > 0")
+    assert found["seeds_sentence"].startswith("Each CNN run is one seed; each fully connected value is the mean of 3")
+    assert found["mlp_seeds_text"] == "3 seeds per λ"
+
+
+def test_layer_share_counts_the_cnn_sparser_only_below_every_seed():
+    runs, _, mlp = tiny(mlp=((0.98, 20.0), (0.97, 10.0), (0.95, 6.0)))  # 12.5 % < 25 %, 7.5 % < 15 %
+    merged = f._merged(seeded(mlp, spread_avr=4.0))  # λ = 1e-4: seeds 6-14 units = 15-35 %; 1e-3: 2-10 = 5-25 %
+    result = f._layer_share(runs, merged)
+    assert result["cnn_sparser_share_lams"] == 1
+    assert "25.00 % (seeds 15.00 %–35.00 %)" in result["layer_share_sentence"]
+
+
+def test_seeds_sentence_for_one_seed():
+    runs, src, mlp = tiny()
+    found = f.findings(runs, src, mlp)
+    assert found["seeds_sentence"] == "Each CNN run is one seed, and so is each fully connected run."
+    assert found["mlp_seeds_text"] == "one seed per λ"
+
+
+def test_dead_units_sentence_names_the_definition_and_the_baseline():
+    runs, _, _ = tiny(dead=(0, 1, 2))
+    sentence = f._dead_units(runs)["dead_units_sentence"]
+    assert "non-zero on none of the 100 test digits" in sentence
+    assert "Without a penalty 0 of the 400 units (0.0 %) are already dead" in sentence
+    assert "rises at every step of the grid, from 0 at λ = 0 to 200 at λ = 1e-3 (50.0 % of the layer)" in sentence
+    assert f.dead_maps(runs[-1]) == 2
+    with pytest.raises(ValueError, match="map_firing_rates_test"):
+        f.dead_maps({"map_firing_rates_test": []})
+
+
+# --- the bounded readout ------------------------------------------------------------------------
+
+def curve(avr, value, lam=1e-4):
+    """A logged curve (steps 100, 200, ...) whose batches have ``avr`` active units of mean ``value``."""
+    avr, value = np.asarray(avr, dtype=float), np.asarray(value, dtype=float)
+    return {"step": list(range(100, 100 * len(avr) + 1, 100)), "avr_train_batch": list(avr),
+            "penalty": list(lam * 100 * avr * value)}
+
+
+def with_curve(run, avr, value):
+    return dict(run, curve=curve(avr, value, run["lam"]), batch_size=100)
+
+
+def test_curve_values_read_the_l1_norm_and_the_mean_active_value_from_the_penalty():
+    run = with_curve(cnn_run(1e-4, 0.9, 10.0), [10, 20], [0.5, 0.25])
+    values = f.curve_values(run)
+    np.testing.assert_allclose(values["l1"], [5.0, 5.0])
+    np.testing.assert_allclose(values["value"], [0.5, 0.25])
+    per_example = dict(run, lam_convention="example_mean", curve={**run["curve"], "penalty": [5e-4, 5e-4]})
+    np.testing.assert_allclose(f.curve_values(per_example)["l1"], [5.0, 5.0])
+    with pytest.raises(ValueError, match="needs a curve"):
+        f.curve_values(cnn_run(1e-4, 0.9, 10.0))
+    with pytest.raises(ValueError, match="λ > 0"):
+        f.curve_values(with_curve(cnn_run(0.0, 0.9, 10.0), [10], [0.5]))
+
+
+@pytest.mark.parametrize("late_avr, late_value, verdict", [
+    (30, 0.2, "the activity has climbed back to 30.0 while the mean value of an active unit goes from 0.500 to "
+              "0.200 and the L1 norm per digit from 10.0 to 6.00: the code pays less penalty with more units active, "
+              "each with a smaller value."),
+    (30, 0.35, "the L1 norm per digit from 10.0 to 10.5: about the same L1 norm is spread over more units, each with "
+               "a smaller value."),
+    (30, 0.5, "the L1 norm per digit from 10.0 to 15.0."),
+    (20, 0.2, "it is at 20.0, while the mean value of an active unit goes from 0.500 to 0.200 and the L1 norm per digit "
+              "from 10.0 to 4.00: the count of active units stays while the values, and the penalty, shrink."),
+    (20, 0.5, "neither the count nor the size of the code moves much after the sparsest phase."),
+])
+def test_phases_sentence_branches(late_avr, late_value, verdict):
+    avr = [50] * 10 + [20] * 10 + [late_avr] * 10
+    value = [0.5] * 20 + [late_value] * 10
+    found = f.phases_sentence(with_curve(cnn_run(1e-4, 0.9, 10.0), avr, value), "In the run")
+    assert found["sentence"].startswith("In the run, the training batches are sparsest in the 1,000 steps up to step "
+                                        "2,000 (20.0 active units per digit, the median of 10 logged batches)")
+    assert found["sentence"].endswith(verdict)
+
+
+def test_phases_sentence_when_the_activity_still_falls_at_the_end():
+    found = f.phases_sentence(with_curve(cnn_run(1e-4, 0.9, 10.0), [50] * 10 + [20] * 10, [0.5] * 20), "In the run")
+    assert found["sentence"].endswith("at the end of training, where an active unit's value is 0.500 on average: the "
+                                      "activity is still falling when training stops.")
+    with pytest.raises(ValueError, match="at least 10 logged steps"):
+        f.training_phases(with_curve(cnn_run(1e-4, 0.9, 10.0), [50] * 5, [0.5] * 5))
+
+
+def test_norms_text_says_whether_the_active_units_sit_at_the_bound():
+    at, bound = f.norms_text({"mean": 0.4, "max": 1.0, "min": 0.1, "active_mean": 0.99}, 1.0, "readout")
+    assert bound and at.endswith("the active units' readouts sit at the bound, held there by the constraint")
+    some, bound = f.norms_text({"mean": 0.4, "max": 1.0, "min": 0.1, "active_mean": 0.6}, 1.0, "decoder atom", "maps")
+    assert not bound and "over the maps active on some test digit 0.600" in some
+    assert some.endswith("some decoder atoms reach the bound, but the active maps' stay below it on average")
+    none, _ = f.norms_text({"mean": 0.4, "max": 0.5, "min": 0.1}, 1.0, "readout")
+    assert none.endswith("no readout is at the bound at the end of training") and "active" not in none
+
+
+@pytest.mark.parametrize("avr, acc, kind, verdict", [
+    (45.0, 0.9, "same", "the bounded code is about as sparse and about as accurate"),
+    (20.0, 0.9, "sparser", "the bounded code is 2.0 times sparser (fewer active units) and about as accurate"),
+    (80.0, 0.88, "denser", "the bounded code is 2.0 times denser (more active units) and 2.00 points less accurate"),
+])
+def test_compare_bounded_and_why_sentence_branches(avr, acc, kind, verdict):
+    free, bounded = cnn_run(1e-4, 0.9, 40.0), cnn_run(1e-4, acc, avr)
+    text, found_kind, ratio, points = f.compare_bounded(free, bounded)
+    assert text == verdict and found_kind == kind and ratio == pytest.approx(avr / 40)
+
+    def phases(climbs, falls, l1, value=0.3):
+        return {"climbs_back": climbs, "l1_falls": falls, "sparsest_l1": 2 * l1, "last_l1": l1, "last_value": value}
+    dodging, steady = phases(True, True, 10.0), phases(True, False, 20.0, 0.4)
+    why = f.why_sentence(kind, dodging, steady)
+    assert why.endswith("(its L1 norm per digit falls from 20.0 to 10.0) and the bounded one does not (40.0, then "
+                        "20.0): that part of the free run is the dodge at work, and the bound closes it.")
+    assert {"same": "does not come from an unbounded readout.", "sparser": "silences more units.",
+            "denser": "it carries 2.0 times the free code's L1 norm per digit (20.0 against 10.0)"}[kind] in why
+    assert f.why_sentence(kind, dodging, phases(True, True, 20.0), "readout and decoder").endswith(
+        "so that late fall is not the growth of the readout and decoder alone.")
+    assert not f.why_sentence(kind, phases(False, False, 10.0), steady).startswith(" ")
+    if kind == "denser":
+        assert "(more units, with larger values)" in why and "presumably (its record does not say)" in why
+        assert "(more units) and" in f.why_sentence(kind, dodging, phases(True, False, 20.0, 0.1))
+        assert f.why_sentence(kind, dodging, phases(True, False, 5.0)).startswith(
+            "The bounded code is the denser, which the dodge does not predict; one seed of each cannot say why.")
+
+
+def test_bounded_readout_compares_the_bounded_run_with_the_free_one():
+    runs, _, _ = tiny()
+    free = [with_curve(run, [50] * 10 + [20] * 10 + [30] * 10, [0.5] * 20 + [0.2] * 10) if run["lam"] else run
+            for run in runs]
+    bounded = [with_curve(dict(cnn_run(1e-4, 0.966, 40.0), readout_norms={"mean": 0.4, "max": 1.0, "min": 0.1,
+                                                                           "active_mean": 0.99}, seed=0),
+                          [50] * 10 + [20] * 20, [0.5] * 30)]
+    found = f.bounded_readout(free, bounded, 1.0)
+    assert found["bounded_sentence"].startswith("With each code unit's readout held at norm ≤ 1 (one seed), the CNN at "
+                                                "λ = 1e-4 reaches 0.9660 test accuracy with 40.0 of its 400 units")
+    assert found["bounded_sentence"].endswith("the bounded code is about as sparse and about as accurate.")
+    assert "The free run's record carries no readout norms" in found["bounded_norms_sentence"]
+    assert found["free_climbs_back"] and not found["bounded_climbs_back"]
+    assert found["bounded_why_sentence"].endswith("that part of the free run is the dodge at work, and the bound "
+                                                  "closes it.")
+    assert found["lesson_bounded_sentence"].endswith("the free code's sparsity is not an artefact of its unbounded "
+                                                     "readout.")
+    free[1]["readout_norms"] = {"mean": 3.0, "max": 9.0, "min": 0.1, "active_mean": 5.0}
+    found = f.bounded_readout(free, [dict(bounded[0], avr_test=10.0)], 1.0)
+    assert "In the free run the largest readout norm is 9.000" in found["bounded_norms_sentence"]
+    assert found["lesson_bounded_sentence"].endswith("closing the dodge makes the code sparser.")
+    with pytest.raises(ValueError, match="bound must be a number > 0"):
+        f.bounded_readout(free, bounded, 0)
+    with pytest.raises(ValueError, match="lacks"):
+        f.bounded_readout(free, [cnn_run(1e-4, 0.9, 10.0)])
+    with pytest.raises(ValueError, match="one λ"):
+        f.bounded_readout(free, bounded + [dict(bounded[0], lam=1e-3)])
+    with pytest.raises(ValueError, match="no run at λ = 5e-4"):
+        f.bounded_readout(free, [dict(bounded[0], lam=5e-4)])
+
+
+# --- the demonstration's filters ------------------------------------------------------------------
+
+def test_filters_moved_sentence_branches():
+    start = np.ones((3, 3, 1, 2))
+    near = f.demo_record(1e-4, evaluation(0.5, [[1, 0] * 4] * 2), steps=30, n_train=500, maps=2,
+                         kernels=start * 1.2, initial_kernels=start)
+    np.testing.assert_allclose(near["filter_change"], [0.2, 0.2])
+    found = f.demo_findings([demo_runs()[0], near])
+    assert found["demo_filters_sentence"].startswith("In this small run at λ = 1e-4, the filters of the 2 busiest maps "
+                                                     "moved from their random start by 20 % of their initial norm")
+    assert "each is still mostly its random start" in found["demo_filters_sentence"]
+    far = dict(near, filter_change=np.array([0.9, 1.1]))
+    assert "moved well away from their random start; look for" in f.demo_findings([demo_runs()[0], far])[
+        "demo_filters_sentence"]
+    assert "demo_filters_sentence" not in f.demo_findings(demo_runs())
+    with pytest.raises(ValueError, match="pass both kernels and initial_kernels"):
+        f.demo_record(0.0, evaluation(0.5, [[1] * 8]), steps=30, n_train=500, maps=2, kernels=start)
+    with pytest.raises(ValueError, match="same shape"):
+        f.demo_record(0.0, evaluation(0.5, [[1] * 8]), steps=30, n_train=500, maps=2, kernels=start,
+                      initial_kernels=np.ones((3, 3, 1, 3)))
+
+
+def test_the_page_glues_only_what_findings_write(committed, bounded):
+    """Every sentence the chapter's prose glues is one that findings, bounded_readout or demo_findings write."""
+    import json
+    import re
+    from pathlib import Path
+
+    notebook = Path(__file__).resolve().parents[1] / "book" / "sparse-cnn.ipynb"
+    cells = json.loads(notebook.read_text())["cells"]
+    prose = "".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
+    used = set(re.findall(r"\{glue:text\}`([a-z0-9_]+_sentence)`", prose))
+    start = np.ones((3, 3, 1, 2))
+    demo = f.demo_findings([demo_runs()[0], f.demo_record(1e-4, evaluation(0.5, [[1, 0] * 4] * 2), steps=30,
+                                                          n_train=500, maps=2, kernels=start, initial_kernels=start)])
+    written = set(committed) | set(bounded) | set(demo)
+    assert used and used <= written, sorted(used - written)

@@ -8,6 +8,14 @@ whose truth depends on a comparison is written here, whole, from the numbers. Re
 errors are compared twice: on the test digits at the end of training, and in the median of the
 training batches logged over the last quarter of each run (:func:`tail_reconstruction`), since
 the error of one run can swing by a factor of two or more from one logged step to the next.
+
+Beside :func:`findings`: :func:`dead_units` (the book's definition: a unit is dead when it is
+non-zero on none of the test digits; a map when all its units are), :func:`reconstruction_context`
+(the error against the digits' variance and ink, from the ``code_baselines`` study),
+:func:`source_pairing` (the source's rows against our runs at twice their λ, its bug 1),
+:func:`decoder_overlap` (how the two decoders' contributions overlap on the output) and
+:func:`bounded_autoencoder` (the run with bounded readout and decoder atoms against the free one).
+Every run is one seed.
 """
 
 from __future__ import annotations
@@ -15,7 +23,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..plots import format_lam
-from . import check_runs, run_at
+from . import check_runs, mean_records, run_at, seeds_text
+from .cnn import AT_BOUND, compare_bounded, dead_maps, norms_text, phases_sentence, why_sentence
 
 DECODERS = {"transpose": "transposed convolution", "subpixel": "sub-pixel"}  #: Decoder key -> label in tables.
 WITH = {"transpose": "the transposed convolution", "subpixel": "the sub-pixel decoder"}  #: Decoder key -> in prose.
@@ -27,7 +36,7 @@ SPARSER_FACTOR = 10.0  #: A code with this many times fewer active units is "mad
 TAIL_FRACTION = 0.25  #: The last quarter of a run, whose logged training batches give a second reconstruction error.
 PIXELS = 784  #: Pixels per digit, over which the logged reconstruction error is summed.
 
-RUN_FIELDS = ("lam", "test_accuracy", "avr_test", "avr_train_batch", "units", "dead_maps", "map_firing_rates_test",
+RUN_FIELDS = ("lam", "test_accuracy", "avr_test", "avr_train_batch", "units", "map_firing_rates_test",
               "reconstruction_mse_test", "reconstruction_mse_train", "reconstruction_mse_quantised_test", "curve",
               "steps", "n_train", "n_test")
 CNN_FIELDS = ("lam", "test_accuracy", "avr_test", "steps", "n_train", "n_test")
@@ -131,7 +140,7 @@ def findings(transpose, subpixel, cnn, source, weight200) -> dict:
             out.update({f"{decoder}_acc_{name}": run["test_accuracy"], f"{decoder}_avr_{name}": run["avr_test"],
                         f"{decoder}_mse_{name}": run["reconstruction_mse_test"],
                         f"{decoder}_levels_{name}": run["reconstruction_mse_quantised_test"] * GREY_LEVELS_SQUARED,
-                        f"{decoder}_dead_maps_{name}": int(run["dead_maps"]),
+                        f"{decoder}_dead_maps_{name}": dead_maps(run),
                         f"{decoder}_pct_{name}": 100 * run["avr_test"] / run["units"]})
     for run in source:
         name = LAM_NAMES.get(run["lam"], format_lam(run["lam"]))
@@ -209,9 +218,11 @@ def source_activity(transpose: list[dict], source: list[dict]) -> dict:
         head = f"The source's codes are denser than ours at {denser} of the {n} λ of the grid"
     acc, src_acc = transpose[0]["test_accuracy"], source[0]["test_accuracy"]
     accuracy = "lower" if src_acc < acc else "higher" if src_acc > acc else "the same"
+    although = (", although each of its penalised runs trained with twice the λ of its row (bug 1, below)"
+                if denser == n else "")
     sentence = (f"{head} (counted the same way, on a training batch: {_units(first_source['avr_train_batch'])} "
-                f"active units at {_lam(FIRST_LAM)} against our {_units(first_ours['avr_train_batch'])}), and its "
-                f"accuracy without a penalty is {accuracy} ({src_acc:.4f} against our {acc:.4f}).")
+                f"active units at {_lam(FIRST_LAM)} against our {_units(first_ours['avr_train_batch'])}){although}; "
+                f"its accuracy without a penalty is {accuracy} ({src_acc:.4f} against our {acc:.4f}).")
     return {"source_denser_lams": denser, "source_acc_0_lower": src_acc < acc, "source_activity_sentence": sentence}
 
 
@@ -284,7 +295,7 @@ def sparse_code_redraws(run: dict) -> dict:
     levels = run["reconstruction_mse_quantised_test"] * GREY_LEVELS_SQUARED
     pct = 100 * run["avr_test"] / run["units"]
     maps = len(run["map_firing_rates_test"])
-    sentence = (f"At {_lam(run['lam'])} the transposed convolution's code has {run['dead_maps']} dead maps out of "
+    sentence = (f"At {_lam(run['lam'])} the transposed convolution's code has {dead_maps(run)} dead maps out of "
                 f"{maps} and {_units(run['avr_test'])} active units per digit, {pct:.1f} % of the layer, and its "
                 f"rounded reconstruction is off by {levels:.2f} grey levels² per pixel")
     if levels < SOURCE_ROUNDED_BOUND:
@@ -500,7 +511,8 @@ def accuracy_gain(plain: dict, first: dict, source0: dict, source_first: dict, w
         size = "the same as"
     moved = "rose" if theirs > 0 else "fell" if theirs < 0 else "stayed"
     source_clause = (f"its accuracy {moved} from {source0['test_accuracy']:.4f} without a penalty to "
-                     f"{source_first['test_accuracy']:.4f} at {lam}")
+                     f"{source_first['test_accuracy']:.4f} at its row's {lam} (a run with "
+                     f"{format_lam(SOURCE_LAM_FACTOR * source_first['lam'])}, bug 1)")
     gain = (f"With the reconstruction counted once, ours goes from {plain['test_accuracy']:.4f} to "
             f"{first['test_accuracy']:.4f} at {lam}, a change of {ours:+.2f} points, {size} the source's "
             f"{theirs:+.2f}.")
@@ -541,7 +553,7 @@ def lessons(out: dict) -> dict:
     else:
         activity += f"; the smallest penalty leaves {first_avr}."
     below, runs, worst = out["rounded_below_bound_runs"], out["rounded_runs"], out["worst_levels"]
-    where = "in every full run" if below == runs else f"in {below} of the {runs} full runs"
+    where = ("in every full run of the grid" if below == runs else f"in {below} of the {runs} full runs of the grid")
     rounded = (f"Rounded to 8 bits, the reconstruction is off by less than 1 grey level² of squared error per "
                f"pixel {where}, and by at most {worst:.2f}")
     if worst < 2 * SOURCE_ROUNDED_BOUND:
@@ -571,9 +583,250 @@ def lessons(out: dict) -> dict:
         bug = (f"The source's decoder counted the reconstruction {weight} times, which lowers the accuracy of the "
                f"unpenalised network by {-out['weight200_points']:.2f} points at full size; with the loss as "
                f"written, the accuracy gained at {first} is {out['our_change_points']:+.2f} points, against the "
-               f"source's {out['source_change_points']:+.2f}.")
+               f"{out['source_change_points']:+.2f} of the source's row at {first} (a run with twice that λ).")
     else:
         bug = (f"The source's decoder counted the reconstruction {weight} times; at full size that does not lower "
                f"the accuracy of the unpenalised network, so it does not explain the source's low starting point.")
     return {"lesson_activity_sentence": activity, "lesson_rounded_sentence": rounded,
             "lesson_subpixel_sentence": subpixel, "lesson_bug_sentence": bug}
+
+
+# --- dead units, the reconstruction in context, the source's rows, the decoders' overlap -----------
+
+FVU_ALMOST_EXACT = 0.01  #: A fraction of variance unexplained below this (1 %) is an "almost exact" redraw.
+
+
+def _write_pct(fraction: float) -> str:
+    """A small fraction as a percentage with two significant digits: ``0.0021 %``, ``0.02 %``, ``1.3 %``."""
+    return f"{100 * fraction:.2g} %"
+
+
+def dead_units(runs: dict) -> dict:
+    """Dead units (non-zero on none of the test digits) for each decoder, from λ = 0 (the baseline) to the
+    largest λ; ``runs``: decoder -> its records (with ``dead_units_test``)."""
+    parts, out = [], {}
+    for decoder, decoder_runs in runs.items():
+        decoder_runs = _check_runs(decoder_runs, ("lam", "units", "dead_units_test", "n_test"), decoder)
+        base, largest = decoder_runs[0], decoder_runs[-1]
+        if base["lam"] != 0:
+            raise ValueError(f"{decoder} needs its run at λ = 0, the baseline of the dead-unit count")
+        units = int(base["units"])
+        d0, dl = int(base["dead_units_test"]), int(largest["dead_units_test"])
+        out.update({f"{decoder}_dead_units_0": d0, f"{decoder}_dead_units_largest": dl})
+        parts.append(f"{d0:,} ({100 * d0 / units:.1f} %) with {WITH.get(decoder, decoder)} without a penalty and "
+                     f"{dl:,} ({100 * dl / units:.1f} %) at {_lam(largest['lam'])}")
+        n_test, all_units = int(base["n_test"]), units
+    sentence = (f"A unit is dead when it is non-zero on none of the {n_test:,} test digits (the book's definition; a "
+                f"map is dead when all its units are). Of the {all_units:,} units, " + "; ".join(parts) + ".")
+    out["dead_units_sentence"] = sentence
+    return out
+
+
+def reconstruction_context(runs: dict, baselines: dict) -> dict:
+    """The reconstruction errors of ``runs`` (decoder -> records) in context: as a fraction of the
+    test digits' variance, and the code's active values against the digit's ink.
+
+    ``baselines`` is the summary of the ``code_baselines`` study (``sweep.load_study(...)[0]``):
+    ``pixel_variance_test``, ``ink_pixels_test``, ``nonzero_pixels_test``.
+    """
+    for key in ("pixel_variance_test", "ink_pixels_test", "nonzero_pixels_test"):
+        if not isinstance(baselines, dict) or key not in baselines:
+            raise ValueError(f"baselines must be the code_baselines study's summary, with {key!r}; pass "
+                             "sweep.load_study('code_baselines')[0]")
+    variance, ink, nonzero = (float(baselines[k]) for k in ("pixel_variance_test", "ink_pixels_test",
+                                                           "nonzero_pixels_test"))
+    if not variance > 0:
+        raise ValueError(f"pixel_variance_test must be > 0, got {variance}")
+    fvu = {d: [run["reconstruction_mse_test"] / variance for run in r] for d, r in runs.items()}
+    worst = max((value, d, run["lam"]) for d, r in runs.items() for value, run in zip(fvu[d], r))
+    base = {d: r[0] for d, r in runs.items()}
+    units = int(next(iter(base.values()))["units"])
+    ratio = units / PIXELS
+    head = (f"Measured against how much the test digits vary (a pixel's variance, {variance:.4f} on average over the "
+            f"{PIXELS} pixels), the reconstruction leaves "
+            + " and ".join(f"{_write_pct(fvu[d][0])} ({DECODERS.get(d, d)})" for d in runs)
+            + f" of the variance unexplained without a penalty, and at most {_write_pct(worst[0])} "
+              f"({WITH[worst[1]]} at {_lam(worst[2])})")
+    if worst[0] < FVU_ALMOST_EXACT:
+        fvu_sentence = head + ": at every λ of the grid the digits are redrawn almost exactly."
+    else:
+        fvu_sentence = head + "."
+    sparsest = min(((run["avr_test"], d, run["lam"]) for d, r in runs.items() for run in r))
+    per_pixel = sparsest[0] / nonzero
+    ink_sentence = (f"A test digit has {ink:.0f} pixels brighter than 0.5 on average and {nonzero:.0f} non-zero "
+                    f"pixels; the sparsest code of the grid ({WITH[sparsest[1]]} at {_lam(sparsest[2])}) has "
+                    f"{_units(sparsest[0])} active units per digit, {per_pixel:.1f} per non-zero pixel")
+    if sparsest[0] > nonzero:
+        ink_sentence += (": every code of the grid keeps more non-zero numbers than the digit itself has, so none "
+                         "is a compression of the digit.")
+    else:
+        ink_sentence += ": the sparsest codes keep fewer non-zero numbers than the digit itself has."
+    sparsest_fvu = fvu[sparsest[1]][[run["lam"] for run in runs[sparsest[1]]].index(sparsest[2])]
+    overcomplete_sentence = (f"The code has {units:,} units for {PIXELS} pixels, {ratio:.0f} times over-complete: "
+                             "with that many numbers to draw a digit from, a near-perfect reconstruction is "
+                             "expected and says little about the code by itself; what the penalty shows is that "
+                             f"{_units(sparsest[0])} active units per digit still redraw it with "
+                             f"{_write_pct(sparsest_fvu)} "
+                             "of the variance unexplained.")
+    out = {"pixel_variance": variance, "ink_pixels": ink, "nonzero_pixels": nonzero, "overcomplete_ratio": ratio,
+           "worst_fvu": worst[0], "sparsest_avr_per_nonzero_pixel": per_pixel, "fvu_sentence": fvu_sentence,
+           "ink_sentence": ink_sentence, "overcomplete_sentence": overcomplete_sentence}
+    for d, values in fvu.items():
+        for run, value in zip(runs[d], values):
+            out[f"{d}_fvu_{LAM_NAMES.get(run['lam'], format_lam(run['lam']))}"] = value
+    return out
+
+
+SOURCE_LAM_FACTOR = 2.0  #: The source added its penalty twice (bug 1): its row at λ trained with 2λ.
+
+
+def source_pairing(transpose: list[dict], source: list[dict]) -> dict:
+    """The source's rows paired with our runs at the λ they trained with (twice their λ, bug 1)."""
+    transpose = _check_runs(transpose, ("lam", "test_accuracy", "avr_train_batch"), "transpose")
+    source = _check_runs(source, SOURCE_FIELDS, "source")
+    ours = {run["lam"]: run for run in transpose}
+    effective = [SOURCE_LAM_FACTOR * run["lam"] for run in source]
+    pairs = []
+    for run, lam in zip(source, effective):
+        match = next((o for l, o in ours.items() if np.isclose(l, lam, rtol=1e-9, atol=0)), None)
+        if run["lam"] > 0 and match is not None:
+            pairs.append((run, match))
+    penalised = sum(run["lam"] > 0 for run in source)
+    times = "twice" if SOURCE_LAM_FACTOR == 2 else f"{SOURCE_LAM_FACTOR:g} times"
+    head = (f"Paired instead by the λ each of the source's runs trained with ({times} its row's, bug 1), λ = 0 is "
+            "unaffected, and")
+    if not pairs:
+        sentence = f"{head} none of its other {penalised} rows has a run of ours at that λ."
+    else:
+        listed = "; ".join(
+            f"its row at {_lam(s['lam'])} (trained with {format_lam(o['lam'])}) reaches {s['test_accuracy']:.4f} with "
+            f"{_units(s['avr_train_batch'])} active units on a training batch, our run at {_lam(o['lam'])} "
+            f"{o['test_accuracy']:.4f} with {_units(o['avr_train_batch'])}" for s, o in pairs)
+        which = "only " if len(pairs) < penalised else ""
+        sentence = (f"{head} of its other {penalised} rows {which}{len(pairs)} {'has' if len(pairs) == 1 else 'have'} "
+                    f"a run of ours at that λ: {listed}.")
+    denser = sum(s["avr_train_batch"] > o["avr_train_batch"] for s, o in pairs)
+    return {"source_effective_lams": effective, "source_paired_lams": [s["lam"] for s, _ in pairs],
+            "source_denser_paired": denser, "source_pairing_sentence": sentence}
+
+
+def _box(mask: np.ndarray) -> tuple[int, int]:
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return int(rows[-1] - rows[0] + 1), int(cols[-1] - cols[0] + 1)
+
+
+def decoder_overlap(footprints: dict, margin: int = 4) -> dict:
+    """How each decoder's code units overlap on the output image.
+
+    ``footprints``: decoder -> a boolean array (positions, height, width), the output pixels that
+    one code position of one map changes (one row per position of the code grid). Pixels closer
+    than ``margin`` to the border are left out of the overlap count.
+    """
+    out, parts = {}, {}
+    for decoder, mask in footprints.items():
+        mask = np.asarray(mask, dtype=bool)
+        if mask.ndim != 3 or not mask.any(axis=(1, 2)).all() or min(mask.shape[1:]) <= 2 * margin:
+            raise ValueError(f"footprints[{decoder!r}] must be a boolean array (positions, height, width) with a "
+                             f"non-empty footprint for every position, larger than twice the margin ({margin})")
+        sizes = mask.sum(axis=(1, 2))
+        middle = int(np.argmax(sizes))  # a unit away from the border has the full footprint
+        rows, cols = _box(mask[middle])
+        coverage = mask.sum(axis=0)[margin:-margin, margin:-margin]
+        counts = sorted({int(c) for c in np.unique(coverage)})
+        even = len(counts) == 1
+        out.update({f"{decoder}_footprint_pixels": int(sizes.max()), f"{decoder}_footprint_box": f"{rows} × {cols}",
+                    f"{decoder}_overlap_counts": counts, f"{decoder}_overlap_even": even})
+        if even:
+            overlap = (f"every pixel away from the border sums the contributions of the same {counts[0]} code "
+                       "positions of each map")
+        else:
+            listed = ", ".join(map(str, counts[:-1])) + f" or {counts[-1]}"
+            overlap = (f"a pixel away from the border sums the contributions of {listed} code positions of each map, "
+                       "depending on where it lies")
+        parts[decoder] = (f"each code unit changes a {rows} × {cols} block of the output ({int(sizes.max())} "
+                          f"pixels), and {overlap}")
+    sentence = ""
+    if "transpose" in parts:
+        sentence += f"With the transposed convolution {parts['transpose']}"
+        sentence += (": the overlap is uneven, the pattern behind the checkerboard artefacts transposed convolutions "
+                     "are known for." if not out["transpose_overlap_even"] else ": the overlap is even.")
+    if "subpixel" in parts:
+        sentence += (" " if sentence else "") + f"With the sub-pixel decoder {parts['subpixel']}"
+        if out["subpixel_overlap_even"]:
+            sentence += (": its 3 × 3 convolution sums overlapping neighbourhoods of the code too, but evenly, and "
+                         "each of the four pixels of a 2 × 2 output block has its own weights (its own channel).")
+        else:
+            sentence += ": its overlap is uneven too."
+    out["overlap_sentence"] = sentence
+    return out
+
+
+def bounded_autoencoder(free_runs, bounded_runs, bound: float = 1.0) -> dict:
+    """The transposed-convolution auto-encoder with each code unit's readout and each map's decoder atom held
+    at norm <= ``bound`` (``results/cae_transpose_bounded.json``) against the free run at the same λ.
+
+    Returns numbers and the sentences ``bounded_sentence``, ``bounded_norms_sentence``,
+    ``free_phases_sentence``, ``bounded_phases_sentence`` and ``bounded_why_sentence``.
+    """
+    if isinstance(bound, bool) or not isinstance(bound, (int, float)) or not bound > 0:
+        raise ValueError(f"bound must be a number > 0 (the max-norm of the bounded runs), got {bound!r}")
+    fields = ("lam", "test_accuracy", "avr_test", "units", "dead_units_test", "map_firing_rates_test",
+              "reconstruction_mse_test", "curve")
+    free = _check_runs(free_runs, fields, "free_runs")
+    if isinstance(bounded_runs, (list, tuple)) and bounded_runs and all(isinstance(r, dict) and "lam" in r
+                                                                        for r in bounded_runs):
+        bounded_runs = mean_records(bounded_runs)
+    bounded = _check_runs(bounded_runs, fields + ("readout_norms", "decoder_atom_norms"), "bounded_runs")
+    if len(bounded) != 1:
+        raise ValueError(f"bounded_runs must hold one λ, got {[run['lam'] for run in bounded]}")
+    b = bounded[0]
+    f = run_at(free, b["lam"], "free_runs")
+    verdict, kind, ratio, points = compare_bounded(f, b)
+    mse_b, mse_f = b["reconstruction_mse_test"], f["reconstruction_mse_test"]
+    recon = ("a lower" if mse_b < mse_f else "a higher" if mse_b > mse_f else "the same")
+    times = (f", {mse_b / mse_f:.1f} times the free run's" if mse_f > 0 and mse_b >= 2 * mse_f else
+             f", {mse_f / mse_b:.1f} times below the free run's" if mse_b > 0 and mse_f >= 2 * mse_b else "")
+    sentence = (f"With each code unit's readout and each map's decoder atom held at norm ≤ {bound:g} "
+                f"({seeds_text(b)}), the auto-encoder at {_lam(b['lam'])} reaches {b['test_accuracy']:.4f} test "
+                f"accuracy with {_units(b['avr_test'])} active units per test digit ({int(b['dead_units_test']):,} "
+                f"dead) and {recon} reconstruction error ({_mse(mse_b)} per pixel{times}), against "
+                f"{f['test_accuracy']:.4f}, {_units(f['avr_test'])} ({int(f['dead_units_test']):,} dead) and "
+                f"{_mse(mse_f)} for the free run at the same λ (one seed): {verdict}.")
+    readout, readouts_at_bound = norms_text(b["readout_norms"], bound, "readout")
+    atoms = np.asarray(b["decoder_atom_norms"], dtype=float)
+    rates = np.asarray(b["map_firing_rates_test"], dtype=float)
+    if atoms.shape != rates.shape:
+        raise ValueError(f"decoder_atom_norms must hold one norm per map ({rates.size}), got {atoms.size}")
+    live = rates > 0
+    atom_summary = {"mean": float(atoms.mean()), "max": float(atoms.max()), "min": float(atoms.min())}
+    if live.any():
+        atom_summary["active_mean"] = float(atoms[live].mean())
+    atom_text, atoms_at_bound = norms_text(atom_summary, bound, "decoder atom", "maps")
+    at_bound = int((atoms[live] >= AT_BOUND * bound).sum())
+    norms_sentence = (f"In the bounded run {readout}; {atom_text} ({at_bound} of the {int(live.sum())} maps active "
+                      f"on some test digit within {100 * (1 - AT_BOUND):.0f} % of it).")
+    if "readout_norms" in f or "decoder_atom_norms" in f:
+        norms_sentence += " The free run's record carries norms too; the table gives them."
+    else:
+        norms_sentence += (" The free run's record carries neither readout nor decoder norms (it was made before the "
+                           "sweep recorded them), so how far its weights grew is not measured here.")
+    free_phases = phases_sentence(f, f"In the free run at {_lam(f['lam'])}")
+    bounded_phases = phases_sentence(b, "In the bounded run")
+    lesson = (f"Holding the readout and the decoder atoms at norm ≤ {bound:g} at {_lam(b['lam'])} ({seeds_text(b)} "
+              f"against one free seed): {verdict} ({_units(b['avr_test'])} active units against "
+              f"{_units(f['avr_test'])}), with {recon} reconstruction error ({_mse(mse_b)} against {_mse(mse_f)} per "
+              "pixel); " + {"same": "the free code's sparsity is not an artefact of its unbounded readers.",
+                            "sparser": "closing the dodge makes the code sparser.",
+                            "denser": "the free readers did not make the code less sparse; with them the code "
+                                      "became sparser."}[kind])
+    return {"bounded_lam": format_lam(b["lam"]), "bound": float(bound), "bounded_acc": b["test_accuracy"],
+            "bounded_avr": b["avr_test"], "bounded_mse": mse_b, "free_acc": f["test_accuracy"],
+            "free_avr": f["avr_test"], "free_mse": mse_f, "bounded_avr_ratio": ratio, "bounded_points": points,
+            "bounded_kind": kind, "bounded_readouts_at_bound": readouts_at_bound,
+            "bounded_atoms_at_bound": atoms_at_bound, "bounded_live_maps_at_bound": at_bound,
+            "free_has_norms": "readout_norms" in f, "free_climbs_back": free_phases["climbs_back"],
+            "bounded_climbs_back": bounded_phases["climbs_back"], "bounded_sentence": sentence,
+            "bounded_norms_sentence": norms_sentence, "free_phases_sentence": free_phases["sentence"],
+            "bounded_phases_sentence": bounded_phases["sentence"],
+            "bounded_why_sentence": why_sentence(kind, free_phases, bounded_phases, "readout and decoder"),
+            "lesson_bounded_sentence": lesson}

@@ -1,9 +1,14 @@
 """What the sparse CNN chapter concludes: numbers and sentences from its runs.
 
 :func:`findings` reads the committed full-size runs (``results/cnn.json``) next to the
-source's table and the fully connected network's runs (``results/mlp.json``);
-:func:`demo_findings` describes the chapter's small live run, built with :func:`demo_record`.
+source's table and the fully connected network's runs (``results/mlp.json``, several seeds per λ,
+merged by :func:`~sparsebook.findings.mean_records`); :func:`bounded_readout` compares the run with
+each unit's readout held at bounded norm (``results/cnn_bounded.json``) with the free run at the
+same λ; :func:`demo_findings` describes the chapter's small live run, built with :func:`demo_record`.
 Every sentence whose truth depends on a comparison is written here, whole, from the numbers.
+
+A unit is *dead* when it is non-zero on none of the test digits (the book's definition); a map
+is dead when every one of its units is.
 """
 
 from __future__ import annotations
@@ -11,11 +16,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..plots import format_lam
-from . import check_runs, count_text as _count, run_at, trend as _trend
+from . import check_runs, count_text as _count, mean_records, run_at, seeds_text, spread_text, trend as _trend
 from ..reference import SOURCE_2016_SETUP
 
-RUN_FIELDS = ("lam", "test_accuracy", "avr_test", "avr_train_batch", "units", "dead_maps",
-              "map_firing_rates_train", "n_train", "n_test")
+RUN_FIELDS = ("lam", "test_accuracy", "avr_test", "avr_train_batch", "units", "dead_units_test",
+              "map_firing_rates_test", "n_train", "n_test")
+BOUNDED_FIELDS = RUN_FIELDS + ("readout_norms",)
 SOURCE_FIELDS = ("lam", "test_accuracy", "avr_train_batch")
 MLP_FIELDS = ("lam", "test_accuracy", "avr_test")
 DEMO_FIELDS = ("lam", "steps", "n_train", "n_test", "test_accuracy", "avr_test", "units", "silent_maps")
@@ -26,6 +32,8 @@ SAME_ACTIVITY_PERCENT = 10.0  #: Two AVRs closer than this (relative, %) are "ab
 SAME_CUT_RATIO = 1.25  #: Two reductions of activity within this factor of each other are "about as large".
 EXAMPLE_LAM = 1e-4  #: The λ whose numbers illustrate the comparison with the fully connected network.
 ACTIVITY_SHARE = 0.9  #: The share of the activity whose carrying maps the chapter counts.
+SAME_SPARSITY_RATIO = 1.25  #: Two AVRs within this factor of each other: "about as sparse" (one seed each).
+AT_BOUND = 0.95  #: A readout norm at least this share of its bound "sits at the bound".
 
 
 # --- how numbers are written -----------------------------------------------------------------
@@ -36,13 +44,21 @@ def _lam(lam: float) -> str:
 
 def _units(avr: float) -> str:
     """An average number of active units: ``4,867``, ``140``, ``42.8``, ``2.83``."""
-    return f"{avr:,.0f}" if avr >= 100 else f"{avr:.3g}"
+    return f"{avr:,.0f}" if avr >= 100 else f"{avr:#.3g}"
 
 
 def _monotone(values, direction: str) -> bool:
     """Whether every step of ``values`` goes strictly in ``direction`` ("rises" or "falls")."""
     steps = np.diff(np.asarray(values, dtype=float))
     return bool(np.all(steps > 0) if direction == "rises" else np.all(steps < 0))
+
+
+def dead_maps(run: dict) -> int:
+    """The maps of ``run`` none of whose units is non-zero on any test digit (``map_firing_rates_test`` == 0)."""
+    rates = np.asarray(run["map_firing_rates_test"], dtype=float)
+    if rates.ndim != 1 or rates.size == 0:
+        raise ValueError("the run's map_firing_rates_test must be a non-empty list (one rate per map)")
+    return int((rates == 0).sum())
 
 
 def maps_carrying(map_rates, share: float = ACTIVITY_SHARE) -> int:
@@ -65,6 +81,37 @@ def _check_runs(runs, fields: tuple, what: str, need_zero: bool = True) -> list[
                       advice="pass the runs of load_results(...)['runs'] or of source_runs(...)")
 
 
+def _merged(runs):
+    """Runs of several seeds per λ merged into one record per λ (mean, with ``seeds`` and ``spread``)."""
+    if isinstance(runs, (list, tuple)) and runs and all(isinstance(r, dict) and "lam" in r for r in runs):
+        return mean_records(runs)
+    return runs  # check_runs says what is wrong with them
+
+
+def _seeds_of(record: dict) -> int:
+    return len(record.get("seeds", [record.get("seed", 0)]))
+
+
+def _low(record: dict, key: str) -> float:
+    """The lowest seed's value of ``key`` (the value itself for one seed)."""
+    return record.get("spread", {}).get(key, {}).get("min", record[key])
+
+
+def _high(record: dict, key: str) -> float:
+    """The highest seed's value of ``key`` (the value itself for one seed)."""
+    return record.get("spread", {}).get(key, {}).get("max", record[key])
+
+
+def _parts(counts: list[tuple[int, str]], n: int, what: str) -> str:
+    """``higher at 2, lower at 1 and within ... at 1 of the 4 λ``: the non-zero counts of a split of ``n``."""
+    shown = [(k, text) for k, text in counts if k]
+    if len(shown) == 1:
+        k, text = shown[0]
+        return f"{text} {_count(k, n, what)}"
+    items = [f"{text} at {k}" for k, text in shown]
+    return ", ".join(items[:-1]) + f" and {items[-1]} of the {n} {what}"
+
+
 # --- the full-size runs ------------------------------------------------------------------------
 
 def findings(runs, source, mlp_runs) -> dict:
@@ -78,7 +125,8 @@ def findings(runs, source, mlp_runs) -> dict:
     source : list of dict
         ``sparsebook.reference.source_runs("cnn")``, at the same λ.
     mlp_runs : list of dict
-        The records of ``results/mlp.json``, with at least the CNN's λ.
+        The records of ``results/mlp.json``, with at least the CNN's λ; several seeds per λ are
+        merged by :func:`~sparsebook.findings.mean_records` (the sentences give their range).
 
     Returns
     -------
@@ -87,7 +135,7 @@ def findings(runs, source, mlp_runs) -> dict:
     """
     runs = _check_runs(runs, RUN_FIELDS, "runs")
     source = _check_runs(source, SOURCE_FIELDS, "source")
-    mlp_runs = _check_runs(mlp_runs, MLP_FIELDS, "mlp_runs")
+    mlp_runs = _check_runs(_merged(mlp_runs), MLP_FIELDS, "mlp_runs")
     lams = [run["lam"] for run in runs]
     if lams != [run["lam"] for run in source]:
         raise ValueError(f"runs and source must share their λ grid, got {lams} and {[r['lam'] for r in source]}")
@@ -95,7 +143,7 @@ def findings(runs, source, mlp_runs) -> dict:
         run_at(mlp_runs, lam, "mlp_runs")
     run_at(runs, EXAMPLE_LAM, "runs")
     base, first, largest = runs[0], runs[1], runs[-1]
-    units, maps = int(base["units"]), len(base["map_firing_rates_train"])
+    units, maps = int(base["units"]), len(base["map_firing_rates_test"])
     positions = units // maps
     out = {
         "units": units, "maps": maps, "positions": positions,
@@ -104,15 +152,16 @@ def findings(runs, source, mlp_runs) -> dict:
         "train_seconds_mean": float(np.mean([run.get("train_seconds", np.nan) for run in runs])),
         "device": str(base.get("device", "an unrecorded device")),
         "first_lam": format_lam(first["lam"]), "largest_lam": format_lam(largest["lam"]),
-        "example_lam": format_lam(EXAMPLE_LAM),
+        "example_lam": format_lam(EXAMPLE_LAM), "mlp_seeds": len(mlp_runs[0].get("seeds", [0])),
+        "lam_convention": str(base.get("lam_convention", "batch_sum")),
     }
     for name, run, src in (("0", base, source[0]), ("first", first, source[1]),
                            ("largest", largest, source[-1])):
         out.update({f"acc_{name}": run["test_accuracy"], f"avr_{name}": run["avr_test"],
                     f"batch_avr_{name}": run["avr_train_batch"], f"pct_{name}": 100 * run["avr_test"] / units,
                     f"per_position_{name}": run["avr_test"] / positions,
-                    f"dead_maps_{name}": int(run["dead_maps"]),
-                    f"maps_90_{name}": maps_carrying(run["map_firing_rates_train"]),
+                    f"dead_maps_{name}": dead_maps(run), f"dead_units_{name}": int(run["dead_units_test"]),
+                    f"maps_90_{name}": maps_carrying(run["map_firing_rates_test"]),
                     f"source_acc_{name}": src["test_accuracy"], f"source_avr_{name}": src["avr_train_batch"],
                     f"source_pct_{name}": 100 * src["avr_train_batch"] / units})
     out.update(_source_gaps(runs, source))
@@ -124,6 +173,8 @@ def findings(runs, source, mlp_runs) -> dict:
     out.update(_layer_share(runs, mlp_runs))
     out.update(_dominated(runs, mlp_runs))
     out.update(_maps(runs, positions, maps))
+    out.update(_dead_units(runs))
+    out.update(_seeds(runs, mlp_runs))
     out.update(_lessons(out, runs))
     return out
 
@@ -180,15 +231,15 @@ def _largest_lam(runs: list[dict], source: list[dict]) -> dict:
     accurate = "more accurate" if acc > src_acc else "less accurate" if acc < src_acc else "as accurate"
     sparse = "sparser" if avr < src_avr else "less sparse" if avr > src_avr else "as sparse"
     if (acc > src_acc and avr > src_avr) or (acc < src_acc and avr < src_avr):
-        verdict = ("neither run is better on both counts: ours stops at a "
-                   f"{'denser, more accurate' if acc > src_acc else 'sparser, less accurate'} point of the trade-off")
+        verdict = ("neither run is better on both counts: ours is the "
+                   f"{'more accurate and the denser' if acc > src_acc else 'sparser and the less accurate'}")
     elif acc > src_acc and avr < src_avr:
         verdict = "ours is better on both counts"
     elif acc < src_acc and avr > src_avr:
         verdict = "ours is worse on both counts"
     else:
         verdict = "the two runs differ on one count only"
-    sentence = (f"At the largest λ, {format_lam(ours['lam'])}, our run is {accurate} than the source's "
+    sentence = (f"At the largest λ, {format_lam(ours['lam'])}, our run (one seed) is {accurate} than the source's "
                 f"({acc:.4f} against {src_acc:.4f}) and {sparse} ({_units(avr)} against {_units(src_avr)} active "
                 f"units on a training batch); {verdict}.")
     return {"largest_more_accurate_than_source": acc > src_acc, "largest_sparser_than_source": avr < src_avr,
@@ -200,10 +251,11 @@ def _first_cut(runs: list[dict], mlp_runs: list[dict]) -> dict:
     cnn0, cnn1 = runs[0], runs[1]
     mlp0, mlp1 = mlp_runs[0], run_at(mlp_runs, cnn1["lam"], "mlp_runs")
     denser = cnn0["avr_test"] > mlp0["avr_test"]
-    size = (f" (it has {cnn0['units'] / mlp0['units']:.0f} times more units)"
+    size = (f"; it has {cnn0['units'] / mlp0['units']:.0f} times more units"
             if mlp0.get("units") and cnn0["units"] > mlp0["units"] else "")
     start = (f"Without a penalty the convolutional code is the {'denser' if denser else 'sparser'} of the two, "
-             f"{_units(cnn0['avr_test'])} active units per test digit against {_units(mlp0['avr_test'])}{size}.")
+             f"{_units(cnn0['avr_test'])} active units per test digit against "
+             f"{spread_text(mlp0, 'avr_test', _units)}{size}.")
     cnn_cut, mlp_cut = cnn0["avr_test"] / cnn1["avr_test"], mlp0["avr_test"] / mlp1["avr_test"]
     lam = _lam(cnn1["lam"])
     if cnn_cut > 1 and mlp_cut > 1:
@@ -228,7 +280,8 @@ def _unpenalised(runs: list[dict], mlp_runs: list[dict]) -> dict:
     """The source expected the convolution to beat the fully connected network: without a penalty, does it?"""
     cnn, mlp = runs[0]["test_accuracy"], mlp_runs[0]["test_accuracy"]
     points = 100 * (cnn - mlp)
-    numbers = f"{cnn:.4f} for the CNN, {mlp:.4f} fully connected"
+    numbers = (f"{cnn:.4f} for the CNN (one seed), "
+               f"{spread_text(mlp_runs[0], 'test_accuracy', lambda v: f'{v:.4f}')} fully connected")
     if abs(points) <= SAME_ACCURACY_POINTS:
         sentence = (f"Without a penalty our two networks are about equally accurate ({numbers}, "
                     f"{abs(points):.2f} points apart).")
@@ -246,16 +299,16 @@ def _same_lam(runs: list[dict], mlp_runs: list[dict]) -> dict:
     n = len(pairs)
     ratios = [c["avr_test"] / m["avr_test"] if m["avr_test"] > 0 else float("inf") for c, m in pairs]
     gaps = [100 * (m["test_accuracy"] - c["test_accuracy"]) for c, m in pairs]
-    fewer = sum(r > 1 for r in ratios)
-    higher, lower = sum(g > 0 for g in gaps), sum(g < 0 for g in gaps)
+    # fewer units, higher or lower accuracy: only where the CNN's run lies outside the seeds' range
+    fewer = sum(c["avr_test"] > _high(m, "avr_test") for c, m in pairs)
+    higher = sum(_low(m, "test_accuracy") > c["test_accuracy"] for c, m in pairs)
+    lower = sum(_high(m, "test_accuracy") < c["test_accuracy"] for c, m in pairs)
     example_cnn, example_mlp = (run_at(runs, EXAMPLE_LAM, "runs"), run_at(mlp_runs, EXAMPLE_LAM, "mlp_runs"))
-    example = (f"{_units(example_mlp['avr_test'])} active units for {example_mlp['test_accuracy']:.4f} at "
-               f"{_lam(EXAMPLE_LAM)}, where the CNN has {_units(example_cnn['avr_test'])} for "
-               f"{example_cnn['test_accuracy']:.4f}")
-    if higher and lower and higher + lower == n:
-        sides = f"higher at {higher} of the {n} λ, lower at the other {lower}"
-    else:
-        sides = f"higher {_count(higher, n, 'λ')}, lower {_count(lower, n, 'λ')}"
+    example = (f"{spread_text(example_mlp, 'avr_test', _units)} active units for "
+               f"{spread_text(example_mlp, 'test_accuracy', lambda v: f'{v:.4f}')} at {_lam(EXAMPLE_LAM)}, where "
+               f"the CNN has {_units(example_cnn['avr_test'])} for {example_cnn['test_accuracy']:.4f}")
+    within = "within the seeds' range" if any(_seeds_of(m) > 1 for _, m in pairs) else "the same"
+    sides = _parts([(higher, "higher"), (lower, "lower"), (n - higher - lower, within)], n, "λ")
     accuracy = f"for a test accuracy within {max(abs(g) for g in gaps):.2f} points of the CNN's ({sides})"
     close = max(abs(g) for g in gaps) <= SAME_ACCURACY_POINTS
     if fewer == n:
@@ -270,6 +323,7 @@ def _same_lam(runs: list[dict], mlp_runs: list[dict]) -> dict:
         sentence = (f"The fully connected network has fewer active units per test digit than the CNN "
                     f"{_count(fewer, n, 'λ > 0')} of the CNN's grid, {accuracy}: {example}.")
     return {"mlp_fewer_units_lams": fewer, "mlp_units_ratio_min": min(ratios), "mlp_units_ratio_max": max(ratios),
+            "mlp_higher_accuracy_lams": higher, "mlp_lower_accuracy_lams": lower,
             "same_lam_max_accuracy_gap_points": max(abs(g) for g in gaps), "same_lam_sentence": sentence}
 
 
@@ -278,10 +332,13 @@ def _layer_share(runs: list[dict], mlp_runs: list[dict]) -> dict:
     pairs = [(run, run_at(mlp_runs, run["lam"], "mlp_runs")) for run in runs[1:]]
     n = len(pairs)
     shares = [(100 * c["avr_test"] / c["units"], 100 * m["avr_test"] / m["units"]) for c, m in pairs]
-    cnn_sparser = sum(c < m for c, m in shares)
+    # the CNN is the sparser where its share lies below every seed's share of the fully connected network
+    cnn_sparser = sum(100 * c["avr_test"] / c["units"] < 100 * _low(m, "avr_test") / m["units"] for c, m in pairs)
     example = next(i for i, (c, _) in enumerate(pairs) if np.isclose(c["lam"], EXAMPLE_LAM, rtol=1e-9, atol=0))
-    numbers = (f"at {_lam(EXAMPLE_LAM)}, {shares[example][0]:.2f} % of the CNN's units against "
-               f"{shares[example][1]:.2f} % of the fully connected network's")
+    example_mlp = pairs[example][1]
+    mlp_share = spread_text(example_mlp, "avr_test", lambda v: f"{100 * v / example_mlp['units']:.2f} %")
+    numbers = (f"at {_lam(EXAMPLE_LAM)}, {shares[example][0]:.2f} % of the CNN's {pairs[example][0]['units']:,} "
+               f"units against {mlp_share} of the fully connected network's {int(example_mlp['units']):,}")
     if cnn_sparser == n:
         sentence = (f"Counted as a share of its layer, though, the CNN's code is the sparser at every λ > 0 ({numbers}): "
                     "which of the two codes is the sparser depends on what one counts, active units per digit or "
@@ -291,7 +348,8 @@ def _layer_share(runs: list[dict], mlp_runs: list[dict]) -> dict:
     else:
         sentence = (f"Counted as a share of its layer, the CNN's code is the sparser {_count(cnn_sparser, n, 'λ > 0')} "
                     f"({numbers}).")
-    return {"cnn_sparser_share_lams": cnn_sparser, "layer_share_sentence": sentence}
+    return {"cnn_sparser_share_lams": cnn_sparser, "cnn_share_example": shares[example][0],
+            "mlp_share_example": shares[example][1], "layer_share_sentence": sentence}
 
 
 def _dominated(runs: list[dict], mlp_runs: list[dict]) -> dict:
@@ -301,7 +359,9 @@ def _dominated(runs: list[dict], mlp_runs: list[dict]) -> dict:
         rivals = [m for m in mlp_runs if m["test_accuracy"] >= run["test_accuracy"] and m["avr_test"] < run["avr_test"]]
         (beaten if rivals else free).append(run)
     n, k = len(runs), len(beaten)
-    what = "a fully connected run at least as accurate with fewer active units per test digit"
+    seeds = max(_seeds_of(m) for m in mlp_runs)
+    point = "run" if seeds == 1 else f"point (mean of {seeds} seeds)"
+    what = f"a fully connected {point} at least as accurate with fewer active units per test digit"
     if k == n:
         sentence = f"Every one of the {n} CNN runs has {what}."
     elif k == 0:
@@ -319,7 +379,7 @@ def _dominated(runs: list[dict], mlp_runs: list[dict]) -> dict:
 def _maps(runs: list[dict], positions: int, maps: int) -> dict:
     """Dead maps along λ, and how many maps are active at one position of the grid."""
     lams = [run["lam"] for run in runs]
-    dead = [int(run["dead_maps"]) for run in runs]
+    dead = [dead_maps(run) for run in runs]
     dead_trend = f"The number of dead maps {_trend(lams, dead, lambda d: f'{d:,}')}."
     base, first, largest = runs[0], runs[1], runs[-1]
     per = [run["avr_test"] / positions for run in (base, first, largest)]
@@ -391,22 +451,271 @@ def _lessons(out: dict, runs: list[dict]) -> dict:
             "lesson_position_sentence": position}
 
 
+def _dead_units(runs: list[dict]) -> dict:
+    """Dead units (non-zero on no test digit) along λ, with the unpenalised network's count as baseline."""
+    lams = [run["lam"] for run in runs]
+    dead = [int(run["dead_units_test"]) for run in runs]
+    units, n_test = int(runs[0]["units"]), int(runs[0]["n_test"])
+    sentence = (f"A unit is dead when it is non-zero on none of the {n_test:,} test digits (the book's definition; "
+                f"a map is dead when all its units are). Without a penalty {dead[0]:,} of the {units:,} units "
+                f"({100 * dead[0] / units:.1f} %) are already dead, the baseline for the penalised runs; the count "
+                f"{_trend(lams, dead, lambda d: f'{d:,}')} ({100 * dead[-1] / units:.1f} % of the layer).")
+    return {"dead_units": dead, "dead_units_pct_0": 100 * dead[0] / units,
+            "dead_units_pct_largest": 100 * dead[-1] / units, "dead_units_sentence": sentence}
+
+
+def _seeds(runs: list[dict], mlp_runs: list[dict]) -> dict:
+    """How many seeds each network's numbers stand for."""
+    counts = sorted({_seeds_of(m) for m in mlp_runs})
+    if counts == [1]:
+        sentence = "Each CNN run is one seed, and so is each fully connected run."
+    else:
+        mlp = f"the {seeds_text(mlp_runs[0])}" if len(counts) == 1 else f"the mean of {counts[0]} to {counts[-1]} seeds"
+        sentence = (f"Each CNN run is one seed; each fully connected value is {mlp} at its λ, given with its range "
+                    "over the seeds and drawn with bars from the lowest seed to the highest.")
+    many = f"{counts[-1]} seeds" if counts[-1] > 1 else "one seed"
+    return {"cnn_seeds": 1, "mlp_seeds_text": f"{many} per λ" if len(counts) == 1 else f"up to {many} per λ",
+            "seeds_sentence": sentence}
+
+
+# --- the bounded readout -------------------------------------------------------------------------
+
+SETTLE_BLOCK = 10  #: Logged steps per block when the training curve is read in blocks (medians, against batch noise).
+CLIMBS_BACK = 1.1  #: Activity at the end at least this factor above its sparsest block "climbs back".
+SHRINKS = 0.8  #: A mean active value at the end at most this factor of the sparsest block's "shrinks".
+
+
+def curve_values(run: dict) -> dict:
+    """A run's training curve per logged step: ``step``, ``avr`` (active units per digit on the batch),
+    ``l1`` (the code's L1 norm per digit: the logged penalty divided by λ and, for the batch-sum
+    convention, by the batch size) and ``value`` (the mean value of an active unit, ``l1 / avr``)."""
+    curve = run.get("curve")
+    if not isinstance(curve, dict) or not all(k in curve for k in ("step", "penalty", "avr_train_batch")):
+        raise ValueError(f"the run at λ = {run.get('lam')} needs a curve with 'step', 'penalty' and "
+                         "'avr_train_batch' (the records of results/cnn*.json and cae_*.json have them)")
+    if not run.get("lam", 0) > 0:
+        raise ValueError("the curve's L1 norm is read from the penalty, so it needs a run with λ > 0")
+    steps, penalty, avr = (np.asarray(curve[k], dtype=float) for k in ("step", "penalty", "avr_train_batch"))
+    if not len(steps) == len(penalty) == len(avr) > 0:
+        raise ValueError("the curve's step, penalty and avr_train_batch must have the same non-zero length")
+    per_digit = run["lam"] * (run.get("batch_size", 100) if run.get("lam_convention", "batch_sum") == "batch_sum"
+                              else 1)
+    l1 = penalty / per_digit
+    value = np.divide(l1, avr, out=np.zeros_like(l1), where=avr > 0)
+    return {"step": steps, "avr": avr, "l1": l1, "value": value}
+
+
+def training_phases(run: dict, block: int = SETTLE_BLOCK) -> dict:
+    """The run's training curve (:func:`curve_values`) read in blocks of ``block`` logged steps
+    (medians): its sparsest block (fewest active units per digit on the training batch) against its
+    last block. For each: ``avr``, ``l1``, ``value`` and the ``step`` it ends at."""
+    values = curve_values(run)
+    steps, avr, l1, value = values["step"], values["avr"], values["l1"], values["value"]
+    if len(steps) < max(block, 2):
+        raise ValueError(f"the curve must hold at least {max(block, 2)} logged steps")
+    starts = range(0, len(steps) - block + 1, block)
+    blocks = [{"avr": float(np.median(avr[i:i + block])), "l1": float(np.median(l1[i:i + block])),
+               "value": float(np.median(value[i:i + block])), "step": int(steps[i + block - 1])} for i in starts]
+    sparsest = min(blocks, key=lambda b: b["avr"])
+    interval = int(steps[1] - steps[0])
+    return {"sparsest": sparsest, "last": blocks[-1], "block_steps": block * interval}
+
+
+def phases_sentence(run: dict, subject: str) -> dict:
+    """How ``run``'s activity, the size of its active values and its L1 norm move after its sparsest phase."""
+    phases = training_phases(run)
+    low, last = phases["sparsest"], phases["last"]
+    climbs = last["avr"] >= CLIMBS_BACK * low["avr"]
+    shrinks = last["value"] <= SHRINKS * low["value"]
+    l1_falls = last["l1"] <= SHRINKS * low["l1"]
+    head = (f"{subject}, the training batches are sparsest in the {phases['block_steps']:,} steps up to step "
+            f"{low['step']:,} ({_units(low['avr'])} active units per digit, the median of {SETTLE_BLOCK} logged "
+            "batches)")
+    if low["step"] == last["step"]:
+        sentence = (f"{head}, at the end of training, where an active unit's value is {low['value']:.3f} on "
+                    "average: the activity is still falling when training stops.")
+    else:
+        values = (f"the mean value of an active unit goes from {low['value']:.3f} to {last['value']:.3f} and the L1 "
+                  f"norm per digit from {low['l1']:#.3g} to {last['l1']:#.3g}")
+        if climbs:
+            sentence = (f"{head}; by step {last['step']:,} the activity has climbed back to {_units(last['avr'])} "
+                        f"while {values}")
+            if l1_falls:
+                sentence += ": the code pays less penalty with more units active, each with a smaller value."
+            elif shrinks:
+                sentence += ": about the same L1 norm is spread over more units, each with a smaller value."
+            else:
+                sentence += "."
+        else:
+            sentence = f"{head}; by step {last['step']:,} it is at {_units(last['avr'])}, while {values}"
+            if l1_falls:
+                sentence += ": the count of active units stays while the values, and the penalty, shrink."
+            else:
+                sentence += ": neither the count nor the size of the code moves much after the sparsest phase."
+    return {"climbs_back": climbs, "values_shrink": shrinks, "l1_falls": l1_falls, "sparsest_step": low["step"],
+            "sparsest_avr": low["avr"], "last_avr": last["avr"], "sparsest_value": low["value"],
+            "last_value": last["value"], "sparsest_l1": low["l1"], "last_l1": last["l1"], "sentence": sentence}
+
+
+def norms_text(norms: dict, bound: float, reader: str, members: str = "units") -> tuple[str, bool]:
+    """``norms`` (a record's {mean, max, min, active_mean}) in words, and whether the active ``members``
+    (units, maps) have their ``reader`` weights at the bound on average."""
+    active = norms.get("active_mean")
+    at_bound = active is not None and active >= AT_BOUND * bound
+    text = (f"the largest {reader} norm is {norms['max']:.3f}, the mean over all {members} {norms['mean']:.3f}"
+            + (f" and over the {members} active on some test digit {active:.3f}" if active is not None else ""))
+    if at_bound:
+        text += f": the active {members}' {reader}s sit at the bound, held there by the constraint"
+    elif norms["max"] >= AT_BOUND * bound:
+        text += f": some {reader}s reach the bound, but the active {members}' stay below it on average"
+    else:
+        text += f": no {reader} is at the bound at the end of training"
+    return text, at_bound
+
+
+def compare_bounded(free: dict, bounded: dict) -> tuple[str, str, float, float]:
+    """The bounded run against the free one at the same λ: a verdict on sparsity and accuracy, and the two
+    ratios (bounded AVR / free AVR, accuracy difference in points)."""
+    ratio = bounded["avr_test"] / free["avr_test"] if free["avr_test"] > 0 else float("inf")
+    points = 100 * (bounded["test_accuracy"] - free["test_accuracy"])
+    if 1 / SAME_SPARSITY_RATIO <= ratio <= SAME_SPARSITY_RATIO:
+        sparse, kind = "about as sparse", "same"
+    elif ratio < 1:
+        sparse, kind = f"{1 / ratio:.1f} times sparser (fewer active units)", "sparser"
+    else:
+        sparse, kind = f"{ratio:.1f} times denser (more active units)", "denser"
+    accurate = ("about as accurate" if abs(points) <= SAME_ACCURACY_POINTS else
+                f"{abs(points):.2f} points {'more' if points > 0 else 'less'} accurate")
+    return f"the bounded code is {sparse} and {accurate}", kind, ratio, points
+
+
+def why_sentence(kind: str, free_phases: dict, bounded_phases: dict, readers: str = "readout") -> str:
+    """What the bounded run says about the free one's sparsity, from the comparison ``kind``
+    ("same", "sparser", "denser") and the two runs' :func:`phases_sentence` results; ``readers``
+    names the weights that read the code ("readout", "readout and decoder")."""
+    outputs = "logits" if readers == "readout" else "logits and the redrawn digit"
+    late = ""
+    free_dodges = free_phases["climbs_back"] and free_phases["l1_falls"]
+    if free_dodges and not bounded_phases["l1_falls"]:
+        late = (f" Late in training the free code pays less penalty (its L1 norm per digit falls from "
+                f"{free_phases['sparsest_l1']:#.3g} to {free_phases['last_l1']:#.3g}) and the bounded one does not "
+                f"({bounded_phases['sparsest_l1']:#.3g}, then {bounded_phases['last_l1']:#.3g}): that part of the free "
+                "run is the dodge at work, and the bound closes it.")
+    elif free_dodges:
+        late = (f" Both codes pay less penalty late in training, so that late fall is not the growth of the {readers} "
+                "alone.")
+    if kind == "same":
+        return ("Closing the dodge changes the count of active units by less than a factor "
+                f"{SAME_SPARSITY_RATIO:g}: the free network's sparsity does not come from an unbounded {readers}."
+                + late)
+    if kind == "sparser":
+        return (f"Closing the dodge makes the penalty bite harder: without room to grow its {readers}, the network "
+                "silences more units." + late)
+    ratio = bounded_phases["last_l1"] / free_phases["last_l1"] if free_phases["last_l1"] > 0 else float("inf")
+    larger = bounded_phases["last_value"] > free_phases["last_value"]
+    if ratio > 1:
+        return (f"The bounded code is the denser, and on the last training batches it carries {ratio:.1f} times the "
+                f"free code's L1 norm per digit ({bounded_phases['last_l1']:#.3g} against "
+                f"{free_phases['last_l1']:#.3g}): with each unit's {readers} weights capped, a unit moves the "
+                f"{outputs} by at most its own value, so the network keeps a larger code "
+                f"({'more units, with larger values' if larger else 'more units'}) and pays more penalty for it, "
+                f"where the free network manages with fewer units{', smaller values' if larger else ''} "
+                f"and, presumably (its record does not say), larger {readers} weights. The free code is not sparse "
+                f"thanks to a loophole: if anything, its unbounded {readers} let it become sparser (one seed of "
+                "each)." + late)
+    return ("The bounded code is the denser, which the dodge does not predict; one seed of each cannot say why."
+            + late)
+
+
+def bounded_readout(free_runs, bounded_runs, bound: float = 1.0) -> dict:
+    """The CNN with each code unit's readout held at norm <= ``bound`` (``results/cnn_bounded.json``)
+    against the free run at the same λ (``results/cnn.json``).
+
+    Returns numbers and the sentences ``bounded_sentence`` (accuracy and activity, both runs),
+    ``bounded_norms_sentence`` (the bounded readout's norms; the free runs' norms where their
+    records carry them), ``free_phases_sentence`` / ``bounded_phases_sentence`` (their training
+    curves after the sparsest phase) and ``bounded_why_sentence``.
+    """
+    if isinstance(bound, bool) or not isinstance(bound, (int, float)) or not bound > 0:
+        raise ValueError(f"bound must be a number > 0 (the max-norm of the bounded runs), got {bound!r}")
+    free = _check_runs(free_runs, RUN_FIELDS, "free_runs", need_zero=False)
+    bounded = _check_runs(_merged(bounded_runs), BOUNDED_FIELDS + ("curve",), "bounded_runs", need_zero=False)
+    if len(bounded) != 1:
+        raise ValueError(f"bounded_runs must hold one λ, got {[run['lam'] for run in bounded]}")
+    b = bounded[0]
+    f = run_at(free, b["lam"], "free_runs")
+    verdict, kind, ratio, points = compare_bounded(f, b)
+    seeds = seeds_text(b)
+    units = f"{int(b['units']):,}"
+    sentence = (f"With each code unit's readout held at norm ≤ {bound:g} ({seeds}), the CNN at {_lam(b['lam'])} "
+                f"reaches {b['test_accuracy']:.4f} test accuracy with {_units(b['avr_test'])} of its {units} units "
+                f"active per test digit ({100 * b['avr_test'] / b['units']:.2f} %; {int(b['dead_units_test']):,} "
+                f"dead), against {f['test_accuracy']:.4f} and {_units(f['avr_test'])} "
+                f"({100 * f['avr_test'] / f['units']:.2f} %; {int(f['dead_units_test']):,} dead) for the free run "
+                f"at the same λ (one seed): {verdict}.")
+    norms, at_bound = norms_text(b["readout_norms"], bound, "readout")
+    norms_sentence = f"In the bounded run {norms}."
+    if "readout_norms" in f:
+        free_norms, _ = norms_text(f["readout_norms"], bound, "readout")
+        norms_sentence += f" In the free run {free_norms}."
+    else:
+        norms_sentence += (" The free run's record carries no readout norms (it was made before the sweep "
+                           "recorded them), so how far its readout grew is not measured here.")
+    free_phases = phases_sentence(f, f"In the free run at {_lam(f['lam'])}")
+    bounded_phases = phases_sentence(b, "In the bounded run")
+    lesson = (f"Holding each unit's readout at norm ≤ {bound:g} at {_lam(b['lam'])} ({seeds} against one free seed): "
+              f"{verdict} ({_units(b['avr_test'])} active units against {_units(f['avr_test'])}, "
+              f"{b['test_accuracy']:.4f} against {f['test_accuracy']:.4f}); "
+              + {"same": "the free code's sparsity is not an artefact of its unbounded readout.",
+                 "sparser": "closing the dodge makes the code sparser.",
+                 "denser": "the free readout did not make the code less sparse; with it the code became "
+                           "sparser."}[kind])
+    return {"bounded_lam": format_lam(b["lam"]), "bound": float(bound), "bounded_seeds": len(b.get("seeds", [0])),
+            "bounded_acc": b["test_accuracy"], "bounded_avr": b["avr_test"], "free_acc": f["test_accuracy"],
+            "free_avr": f["avr_test"], "bounded_avr_ratio": ratio, "bounded_points": points, "bounded_kind": kind,
+            "bounded_readouts_at_bound": at_bound, "free_has_norms": "readout_norms" in f,
+            "free_climbs_back": free_phases["climbs_back"], "bounded_climbs_back": bounded_phases["climbs_back"],
+            "bounded_sentence": sentence, "bounded_norms_sentence": norms_sentence,
+            "free_phases_sentence": free_phases["sentence"], "bounded_phases_sentence": bounded_phases["sentence"],
+            "bounded_why_sentence": why_sentence(kind, free_phases, bounded_phases),
+            "lesson_bounded_sentence": lesson}
+
+
 # --- the small live run ------------------------------------------------------------------------
 
-def demo_record(lam: float, evaluation, *, steps: int, n_train: int, maps: int) -> dict:
+SHOWN_FILTERS = 16  #: The busiest maps whose filters the demonstration's figure shows.
+FILTERS_MOVED = 0.5  #: Filters that moved by less than this share of their initial norm are "near their random start".
+
+
+def demo_record(lam: float, evaluation, *, steps: int, n_train: int, maps: int, kernels=None,
+                initial_kernels=None) -> dict:
     """One run of the chapter's small live demonstration as a record :func:`demo_findings` reads.
 
     ``evaluation`` is what :func:`sparsebook.training.evaluate_classifier` returned on the
     demonstration's test digits; ``maps`` is the number of feature maps of the code.
+    ``kernels`` and ``initial_kernels`` (the code layer's kernel after and before training, any
+    shape whose last axis is the maps) add ``filter_change``: for each map, the norm of what its
+    filter moved, as a share of its initial norm.
     """
     activity = evaluation.activity
     rates = np.asarray(activity.firing_rates, dtype=float)
     if not isinstance(maps, (int, np.integer)) or maps < 1 or rates.size % maps:
         raise ValueError(f"maps must be a positive int dividing the {rates.size} units, got {maps!r}")
     per_map = rates.reshape(-1, maps)
-    return {"lam": float(lam), "steps": int(steps), "n_train": int(n_train), "n_test": int(activity.n_examples),
-            "test_accuracy": float(evaluation.accuracy), "avr_test": float(activity.avr), "units": int(rates.size),
-            "map_firing_rates_test": per_map.mean(axis=0), "silent_maps": int((per_map == 0).all(axis=0).sum())}
+    record = {"lam": float(lam), "steps": int(steps), "n_train": int(n_train), "n_test": int(activity.n_examples),
+              "test_accuracy": float(evaluation.accuracy), "avr_test": float(activity.avr), "units": int(rates.size),
+              "map_firing_rates_test": per_map.mean(axis=0), "silent_maps": int((per_map == 0).all(axis=0).sum())}
+    if (kernels is None) != (initial_kernels is None):
+        raise ValueError("pass both kernels and initial_kernels (the code layer's kernel after and before training), "
+                         "or neither")
+    if kernels is not None:
+        after, before = np.asarray(kernels, dtype=float), np.asarray(initial_kernels, dtype=float)
+        if after.shape != before.shape or after.shape[-1] != maps:
+            raise ValueError(f"kernels and initial_kernels must have the same shape, with the {maps} maps last; got "
+                             f"{after.shape} and {before.shape}")
+        after, before = after.reshape(-1, maps), before.reshape(-1, maps)
+        record["filter_change"] = np.linalg.norm(after - before, axis=0) / np.linalg.norm(before, axis=0)
+    return record
 
 
 def demo_findings(runs) -> dict:
@@ -436,5 +745,27 @@ def demo_findings(runs) -> dict:
     if pct[0] > 50:
         sentence += (f" Without a penalty most units are still on after {base['steps']:,} steps: the biases start at "
                      "0.1, so every unit over the blank background starts switched on.")
-    return {"demo_pct_0": pct[0], "demo_fewer_units": top["avr_test"] < base["avr_test"],
-            "demo_accuracy_change_points": points, "demo_sentence": sentence}
+    out = {"demo_pct_0": pct[0], "demo_fewer_units": top["avr_test"] < base["avr_test"],
+           "demo_accuracy_change_points": points, "demo_sentence": sentence}
+    if "filter_change" in top:
+        out.update(_filters_moved(top))
+    return out
+
+
+def _filters_moved(run: dict) -> dict:
+    """How far the filters the figure shows (the busiest maps') moved from their random start."""
+    rates = np.asarray(run["map_firing_rates_test"], dtype=float)
+    busiest = np.argsort(rates)[::-1][:SHOWN_FILTERS]
+    moved = np.asarray(run["filter_change"], dtype=float)[busiest]
+    median = float(np.median(moved))
+    sentence = (f"In this small run at {_lam(run['lam'])}, the filters of the {len(busiest)} busiest maps moved from "
+                f"their random start by {100 * median:.0f} % of their initial norm (median; "
+                f"{100 * moved.min():.0f} to {100 * moved.max():.0f} %)")
+    if median < FILTERS_MOVED:
+        sentence += (": each is still mostly its random start, so look for the first tilt away from noise (a "
+                     "brighter side, a darker side) rather than for finished shapes.")
+    else:
+        sentence += (": they have moved well away from their random start; look for filters with a bright side and "
+                     "a dark side (an edge at some orientation) or a single bright spot, and for those that still "
+                     "look like speckle.")
+    return {"demo_filter_change_median": median, "demo_filters_sentence": sentence}
