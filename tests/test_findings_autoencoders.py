@@ -51,8 +51,8 @@ TOPK_DEAD_EVERY_PIN = True
 DEAD_TOPK_HEAD_PIN = "As k grows, TopK's share of dead units falls at every step, from 92% at k = 10 to 70% at k = 160"
 ADVICE_TOPK_PIN = (
     'At full size it reconstructed better than L1 at 3 of the 5 comparable points (level within the '
-    "seeds' spread at 1), but left 70% to 92% of its units dead (the plain auto-encoder: 48%), and its "
-    "probe beat L1's by more than 1.5 points at 1 of the 5 comparable points (level at 1).")
+    "seeds' spread at 1, worse at 1), but left 70% to 92% of its units dead (the plain auto-encoder: 48%), and "
+    "its probe beat L1's by more than 1.5 points at 1 of the 5 comparable points (level at 1, below at 3).")
 LESSON_FRONTIER_PIN = (
     'At equal L0 in the full-size runs, TopK reconstructs better than L1 at 3 of the 5 comparable points '
     "and KL worse at both comparable points; the most linearly readable codes are KL's.")
@@ -193,7 +193,7 @@ def test_kl_keeps_at_least_16_percent_of_the_layer_active(committed):
     assert committed["kl_min_l0_at_smallest_rho"]
     assert committed["kl_min_l0_pct"] == pytest.approx(15.6, abs=0.05)
     assert committed["kl_floor_sentence"].startswith(
-        "No KL run of the ρ grid (β = 3) has fewer than 160 active units per digit (16% of the layer)")
+        "Even the sparsest KL run of the ρ grid (β = 3) keeps 160 active units per digit (16% of the layer)")
     assert committed["kl_min_ratio"] > 1
     assert "at ρ = 0.05, 805 units per digit (79% of the layer) against 51.2" in committed["kl_many_sentence"]
     assert committed["kl_lesson_sentence"] == (
@@ -226,8 +226,8 @@ def test_at_equal_l0_kl_probe_beats_l1_at_both_topk_at_1_of_5_and_level_at_1(com
     assert (committed["topk_probe_wins"], committed["topk_probe_level"],
             committed["topk_probe_comparable"]) == (1, 1, 5)
     assert "KL's probe beats L1's at both comparable points (" in committed["probe_equal_l0_sentence"]
-    assert "TopK's probe beats L1's at 1 of the 5 comparable points and is level with it at 1" \
-        in committed["probe_equal_l0_sentence"]
+    assert ("TopK's probe beats L1's at 1 of the 5 comparable points, is level with it at 1 and falls below it by "
+            "more than that at 3") in committed["probe_equal_l0_sentence"]
 
 
 def test_dead_units_by_the_books_definition_next_to_the_plain_auto_encoders(committed):
@@ -263,7 +263,7 @@ def test_advice_and_lesson_state_the_committed_verdicts(committed):
     assert committed["advice_topk_sentence"] == ADVICE_TOPK_PIN
     assert "falling at every step of λ" in committed["advice_l1_sentence"]
     assert committed["advice_kl_sentence"].startswith(
-        "At full size, at β = 3, its codes were the most linearly readable of the 15 points of the grids (0.9639 at "
+        "At full size, at β = 3, its best code was the most linearly readable of the 15 points of the grids (0.9639 at "
         "ρ = 0.01) and no unit died")
     assert "reconstructed worse than L1 at both comparable points" in committed["advice_kl_sentence"]
     assert committed["lesson_frontier_sentence"] == LESSON_FRONTIER_PIN
@@ -403,7 +403,7 @@ def test_at_equal_l0_kl_at_any_beta_reconstructs_worse_than_l1_and_mostly_reads_
             committed_sweep["beta_kl_readable"]) == (4, 0, 3)
     assert committed_sweep["beta_equal_l0_sentence"].startswith(
         "Within L1's range of L0 (8.42 to 441), KL reconstructs better than L1 at none of the 4 such points and reads "
-        "better by more than 1.5 points at 3 of the 4 such points")
+        "better by more than 1.5 points at 3 of the 4 such points, worse by more than that at 1 (")
 
 
 def test_ngs_model_reconstructs_better_with_grown_atoms_but_is_denser(committed_ng):
@@ -411,7 +411,7 @@ def test_ngs_model_reconstructs_better_with_grown_atoms_but_is_denser(committed_
             committed_ng["ng_better"]) == (2, 0, 2, 2)
     assert committed_ng["ng_lesson_sentence"] == NG_LESSON_PIN
     assert committed_ng["ng_sentence"].startswith(
-        "Ng's model as he defined it (no unit-norm constraint, weight decay 1e-4 · ΣW², β = 6 on our scale; one "
+        "Ng's model (no unit-norm constraint, weight decay 1e-4 · ΣW², β = 6 on our scale; one "
         "seed each): at ρ = 0.05 it keeps 999 units active per digit against 832 with unit-norm atoms, leaves 4.6% "
         "of the variance unexplained against 12%, and reads 0.9360 against 0.9581")
     assert all(mean > 2 for mean in committed_ng["ng_atom_norm_mean"].values())
@@ -426,8 +426,8 @@ def test_the_unit_norm_models_silent_activations_carry_almost_nothing():
     assert out["thresholded_runs"] == 10 and out["thresholded_worst_unit_norm"] < 1.05
     assert out["thresholded_sentence"] == (
         "Setting every activation at or below 0.01 to 0 before decoding (the ones L0 calls silent) changes the "
-        "unit-norm KL model's reconstruction error by −3.4% to +2.8% (seeds 1 and 2 of the ρ grid at ρ = 0.05, "
-        "β = 6, 120 and 2,352 at ρ = 0.05 and β = 6, 120 and 2,352 at ρ = 0.01): the silent activations draw "
+        "unit-norm KL model's reconstruction error by −3.4% to +2.8% (seeds 1 and 2 of the ρ grid at ρ = 0.05; "
+        "β = 6, 120 and 2,352 at ρ = 0.05; β = 6, 120 and 2,352 at ρ = 0.01): the silent activations draw "
         "almost none of the digit. It changes Ng's model's reconstruction error by −3.1% to +13.1% (ρ = 0.05 and "
         "0.01): at worst the error grows 1.13 times, so its silent activations carry part of the digit and L0 "
         "undercounts the code. The other 5 KL runs (seed 0 of the ρ grid) were made before this measurement existed.")
@@ -845,19 +845,21 @@ def test_probe_differences_within_half_a_point_count_as_level():
     # the tiny L1 line reads 0.85 at L0 10 and, log-interpolated, 0.828 at L0 20 and 0.807 at L0 40
     base = findings(grid())
     assert (base["topk_probe_wins"], base["topk_probe_level"]) == (0, 2)
-    assert ("TopK's probe beats L1's at none of the 3 comparable points and is level with it at 2 (−1.00 points at "
+    assert ("TopK's probe beats L1's at none of the 3 comparable points, is level with it at 2 and falls below it by "
+            "more than that at 1 (−1.00 points at "
             "k = 10, +0.19 points at k = 20, +0.32 points at k = 40)") in base["probe_equal_l0_sentence"]
     assert "a difference of 0.5 points or less counts as level" in base["probe_equal_l0_sentence"]
     assert base["advice_topk_sentence"].endswith("its probe beat L1's by more than 0.5 points at none of the 3 "
-                                                 "comparable points (level at 2).")
+                                                 "comparable points (level at 2, below at 1).")
     ahead = findings(changed(grid(), "sae_topk", 1, test_accuracy=0.84))
     assert (ahead["topk_probe_wins"], ahead["topk_probe_level"]) == (1, 1)
-    assert "TopK's probe beats L1's at 1 of the 3 comparable points and is level with it at 1" \
-        in ahead["probe_equal_l0_sentence"]
+    assert ("TopK's probe beats L1's at 1 of the 3 comparable points, is level with it at 1 and falls below it by "
+            "more than that at 1") in ahead["probe_equal_l0_sentence"]
     apart = findings(changed(changed(grid(), "sae_topk", 1, test_accuracy=0.84), "sae_topk", 2, test_accuracy=0.82))
     assert (apart["topk_probe_wins"], apart["topk_probe_level"]) == (2, 0)
-    assert "TopK's probe beats L1's at 2 of the 3 comparable points (" in apart["probe_equal_l0_sentence"]
-    assert apart["advice_topk_sentence"].endswith("at 2 of the 3 comparable points.")
+    assert ("TopK's probe beats L1's at 2 of the 3 comparable points and falls below it by more than that at 1 ("
+            in apart["probe_equal_l0_sentence"])
+    assert apart["advice_topk_sentence"].endswith("at 2 of the 3 comparable points (below at 1).")
     near_plain = findings(changed(grid(), "sae_topk", 2, test_accuracy=0.803))
     assert near_plain["probe_above_plain"] == 7 and near_plain["probe_plain_sentence"].startswith("7 of the 8 points")
 
@@ -990,7 +992,7 @@ def test_frontier_counts_a_difference_within_the_seeds_spread_as_level():
     assert (out["topk_wins"], out["topk_losses"], out["topk_level"]) == (1, 1, 1)
     assert out["topk_frontier_sentence"].startswith("TopK reconstructs better than L1 at 1 of the 3 TopK points "
                                                     "within L1's range of L0, worse at 1, and level within the "
-                                                    "seeds' spread (20%) at 1 (k = 10: ")
+                                                    "seeds' spread (20.0%) at 1 (k = 10: ")
     assert not findings(changed(runs, "sae_topk", 2, reconstruction_mse_test=0.0013))["topk_wins"]  # within 20%
     assert "k = 20 (mean of 3 seeds): 3.00e-03 against L1's" in out["topk_frontier_sentence"]
     even = findings(changed(changed(runs, "sae_kl", 1, reconstruction_mse_test=0.0014),
@@ -1134,7 +1136,7 @@ def test_ng_model_against_the_unit_norm_twin():
         "At each target rate (ρ = 0.05 and 0.01), against the unit-norm model at the same β and ρ, Ng's model (free "
         "atoms and weight decay together) reconstructs better, but its code is denser by the count, and it is less "
         "linearly readable.")
-    assert same["ng_sentence"].startswith("Ng's model as he defined it (no unit-norm constraint, weight decay 1e-4 · "
+    assert same["ng_sentence"].startswith("Ng's model (no unit-norm constraint, weight decay 1e-4 · "
                                           "ΣW², β = 6 on our scale; one seed each): at ρ = 0.05 it keeps 90 units "
                                           "active per digit against 45 with unit-norm atoms, leaves 20% of the "
                                           "variance unexplained against 60%")
@@ -1164,9 +1166,9 @@ def test_thresholded_says_which_runs_and_what_the_silent_activations_carry():
     lower = thresholded({"sae_kl": kl, "sae_kl_beta_rho05": [beta_run(0.05, 6.0, 45, 0.03, 0.9, thresholded=0.029)]})
     assert lower["thresholded_sentence"] == (
         "Setting every activation at or below 0.01 to 0 before decoding (the ones L0 calls silent) changes the "
-        "unit-norm KL model's reconstruction error by −3.3% to −1.0% (seeds 1 and 2 of the ρ grid at ρ = 0.05 "
-        "and β = 6 at ρ = 0.05): zeroing them never makes the reconstruction worse, so L0 at this threshold counts "
-        "every unit the reconstruction needs. The other 1 KL runs (seed 0 of the ρ grid at ρ = 0.05) were made "
+        "unit-norm KL model's reconstruction error by −3.3% to −1.0% (seeds 1 and 2 of the ρ grid at ρ = 0.05; "
+        "β = 6 at ρ = 0.05): zeroing them never makes the reconstruction worse, so L0 at this threshold counts "
+        "every unit the reconstruction needs. The other KL run (seed 0 of the ρ grid at ρ = 0.05) was made "
         "before this measurement existed.")
     both = thresholded({"sae_kl_beta_rho01": [beta_run(0.01, 6.0, 45, 0.01, 0.9, thresholded=0.0105)],
                         "sae_kl_ng": [dict(ng_run(0.05, 90, 0.01, 0.85), reconstruction_mse_thresholded_test=0.02)]})

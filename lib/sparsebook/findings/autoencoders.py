@@ -365,7 +365,7 @@ def _frontier(runs: dict, level: dict) -> dict:
             else:
                 head = (f"{label} reconstructs better than L1 at {wins} of the {n} {points}"
                         + (f", worse at {losses}" if losses else "")
-                        + (f", and level within the seeds' spread ({level['mse']:.0%}) at {even}" if even else ""))
+                        + (f", and level within the seeds' spread ({level['mse']:.1%}) at {even}" if even else ""))
             sentence = f"{head} ({detail})."
         if outside:
             symbol = SYMBOLS[STRENGTHS[name]]
@@ -411,9 +411,9 @@ def _kl_code(kl: list[dict]) -> dict:
     smallest_rho = kl[0]  # sorted by rho
     ratios = [run["l0_test"] / (run["rho"] * units) for run in kl]
     where = "at the smallest target rate" if lowest is smallest_rho else f"at {_strength(lowest)}"
-    floor = (f"No KL run of the ρ grid (β = {kl[0].get('beta', 3):g}) has fewer than {_units(lowest['l0_test'])} "
-             "active units per digit "
-             f"({_pct(lowest['l0_test'] / units)} of the layer); the fewest are {where}, {_strength(lowest)}.")
+    floor = (f"Even the sparsest KL run of the ρ grid (β = {kl[0].get('beta', 3):g}) keeps "
+             f"{_units(lowest['l0_test'])} active units per digit ({_pct(lowest['l0_test'] / units)} of the layer); "
+             f"the fewest are {where}, {_strength(lowest)}.")
     detail = _by_strength(kl, KL_DETAIL_RHO, "the KL runs")
     expected = KL_DETAIL_RHO * units
     if min(ratios) > 1:
@@ -529,12 +529,16 @@ def _probe(runs: dict, level: dict) -> dict:
         pairs = at_equal_l0(runs[name], runs["sae_l1"], "test_accuracy")
         wins = sum(run["test_accuracy"] - ref > band for run, ref in pairs)
         even = sum(abs(run["test_accuracy"] - ref) <= band for run, ref in pairs)
+        below = len(pairs) - wins - even
         counts[name] = (wins, even, len(pairs))
         if pairs:
             detail = ", ".join(f"{_points(run['test_accuracy'] - ref)} points at {_strength(run)}"
                                for run, ref in pairs)
             equal.append(f"{MECHANISMS[name]}'s probe beats L1's {_count(wins, len(pairs), 'comparable point')}"
-                         + (f" and is level with it at {even}" if even else "") + f" ({detail})")
+                         + (f", is level with it at {even}" if even and below else
+                            f" and is level with it at {even}" if even else "")
+                         + (f" and falls below it by more than that at {below}" if below and wins + even else "")
+                         + f" ({detail})")
     equal_sentence = (f"At equal L0 (L1's accuracy read off its line; a difference of {_level(band)} or less "
                       "counts as level), " + "; ".join(equal) + "."
                       if equal else "No run falls within L1's range of L0 to compare probes at equal L0.")
@@ -690,21 +694,28 @@ def _lam_convention(l1: list[dict]) -> dict:
 def _advice(out: dict, runs: dict) -> dict:
     """The sentences of "Choosing the penalty" and "What we learned" that the grids alone decide."""
     topk_level = out["topk_level"]
+    topk_below = out["topk_probe_comparable"] - out["topk_probe_wins"] - out["topk_probe_level"]
     topk = (f"At full size it reconstructed better than L1 "
             f"{_count(out['topk_wins'], out['topk_comparable'], 'comparable point')}"
-            + (f" (level within the seeds' spread at {topk_level})" if topk_level else "")
+            + (f" (level within the seeds' spread at {topk_level}, worse at {out['topk_losses']})"
+               if topk_level and out["topk_losses"] else
+               f" (level within the seeds' spread at {topk_level})" if topk_level else
+               f" (worse at {out['topk_losses']})" if out["topk_losses"] and out["topk_wins"] else "")
             + f", but left {out['topk_dead_min_pct']:.0f}% to {out['topk_dead_max_pct']:.0f}% of its units dead "
             f"(the plain auto-encoder: {out['l1_dead_plain_pct']:.0f}%), and its probe beat L1's by more than "
             f"{_level(out['probe_level'])} "
             f"{_count(out['topk_probe_wins'], out['topk_probe_comparable'], 'comparable point')}"
-            + (f" (level at {out['topk_probe_level']})" if out["topk_probe_level"] else "") + ".")
+            + (f" (level at {out['topk_probe_level']}, below at {topk_below})"
+               if out["topk_probe_level"] and topk_below else
+               f" (level at {out['topk_probe_level']})" if out["topk_probe_level"] else
+               f" (below at {topk_below})" if topk_below and out["topk_probe_wins"] else "") + ".")
     falling = ", falling at every step of λ," if out["l1_l0_falls_every_step"] else ""
     l1 = (f"At full size its L0 went from {_units(out['l1_l0_max'])} active units per digit down to "
           f"{_units(out['l1_l0_min'])}{falling} with {out['l1_dead_min_pct']:.0f}% to {out['l1_dead_max_pct']:.0f}% "
           f"of the layer dead ({out['l1_dead_plain_pct']:.0f}% already at λ = 0).")
     top, second = out["best_probe_mechanism"], out["second_probe_mechanism"]
     if top == "KL" and out["best_probe_clear"]:
-        readable = (f"its codes were the most linearly readable of the {out['n_points']} points of the grids "
+        readable = (f"its best code was the most linearly readable of the {out['n_points']} points of the grids "
                     f"({out['best_probe']:.4f} at {out['best_probe_strength']})")
     elif "KL" in (top, second) and not out["best_probe_clear"]:
         other = second if top == "KL" else top
@@ -1439,19 +1450,22 @@ def beta_sweep(runs_by_experiment, beta_runs: dict, baselines: dict) -> dict:
                  "reference's scale, gives a KL point to set against L1 at equal L0.")
         kl_better = kl_readable = 0
     else:
-        parts, kl_better, kl_readable = [], 0, 0
+        parts, kl_better, kl_readable, kl_unreadable = [], 0, 0, 0
         for run in inside:
             mse = log_interpolate(l1, "reconstruction_mse_test", run["l0_test"])
             probe = log_interpolate(l1, "test_accuracy", run["l0_test"])
             kl_better += _compare(run["reconstruction_mse_test"], mse, level["mse"]) < 0
             kl_readable += run["test_accuracy"] - probe > level["probe"]
+            kl_unreadable += probe - run["test_accuracy"] > level["probe"]
             parts.append(f"ρ = {run['rho']:g} and {beta_label(run)}, at L0 {_units(run['l0_test'])}: MSE per pixel "
                          f"{run['reconstruction_mse_test']:.2e} against L1's {mse:.2e}, probe "
                          f"{run['test_accuracy']:.4f} against {probe:.4f}")
         n = len(inside)
         equal = (f"Within L1's range of L0 ({l1_span}), KL reconstructs better than L1 "
                  f"{_count(kl_better, n, 'such point')} and reads better by more than {_level(level['probe'])} "
-                 f"{_count(kl_readable, n, 'such point')} (" + "; ".join(parts) + ").")
+                 f"{_count(kl_readable, n, 'such point')}"
+                 + (f", worse by more than that at {kl_unreadable}" if kl_unreadable and kl_readable else "")
+                 + " (" + "; ".join(parts) + ").")
     ends = {label: (line[0], line[-1]) for label, line in series.items() if len(line) > 1}
     seeded = [f"ρ = {run['rho']:g}, β = {run['beta']:g} ({seeds_text(run)})"
               for line in series.values() for run in line if len(run.get("seeds", [])) > 1]
@@ -1584,8 +1598,8 @@ def ng_model(runs_by_experiment, ng_runs, beta_runs: dict, baselines: dict) -> d
     atoms = _and([f"{n['min']:.2f} to {n['max']:.2f} (mean {n['mean']:.2f}) at ρ = {run['rho']:g}"
                   for n, run in zip(norms, ng)])
     decay_text = f", weight decay {format_lam(decay)} · ΣW²" if decay else ", weight decay"
-    head = (f"Ng's model as he defined it (no unit-norm constraint{decay_text}, β = {ng[0]['beta']:g} on our "
-            "scale; one seed each): " + "; ".join(parts) + ".")
+    head = (f"Ng's model (no unit-norm constraint{decay_text}, β = {ng[0]['beta']:g} on our scale; one seed "
+            "each): " + "; ".join(parts) + ".")
     atom_sentence = f"Free to grow, its atoms end with norms of {atoms}, against 1 for every atom of the other runs."
     return {"ng_rows": rows, "ng_compared": compared, "ng_sparser": sparser, "ng_denser": denser,
             "ng_better": better, "ng_readable": readable, "ng_lesson_sentence": lesson, "ng_sentence": head,
@@ -1639,7 +1653,8 @@ def thresholded(runs_by_name: dict) -> dict:
         groups: dict[str, list[dict]] = {}
         for name, run in group:
             groups.setdefault(name, []).append(run)
-        which = _and([describe(name, runs) for name, runs in groups.items()])
+        described = [describe(name, runs) for name, runs in groups.items()]
+        which = "; ".join(described) if any(" and " in d for d in described) else _and(described)
         return ratios, f"by {span} ({which}): {tail}"
     constrained = [(name, run) for name, run in measured if name != "sae_kl_ng"]
     free = [(name, run) for name, run in measured if name == "sae_kl_ng"]
@@ -1656,8 +1671,10 @@ def thresholded(runs_by_name: dict) -> dict:
         groups: dict[str, list[dict]] = {}
         for name, run in missing:
             groups.setdefault(name, []).append(run)
-        sentence += (f" The other {len(missing)} KL runs ({_and([describe(n, r) for n, r in groups.items()])}) were "
-                     "made before this measurement existed.")
+        which = _and([describe(n, r) for n, r in groups.items()])
+        sentence += (f" The other {len(missing)} KL runs ({which}) were made before this measurement existed."
+                     if len(missing) > 1 else
+                     f" The other KL run ({which}) was made before this measurement existed.")
     return {"thresholded_runs": len(measured), "thresholded_worst": worst, "thresholded_best": min(ratios),
             "thresholded_worst_unit_norm": max([run[THRESHOLDED] / run["reconstruction_mse_test"]
                                                 for _, run in constrained], default=None),
