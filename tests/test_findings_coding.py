@@ -134,7 +134,8 @@ def test_plane_sentence_both_ways():
     assert "almost exact (mean squared error 1.5e-5)" in found["plane_sentence"]
     assert "no point uses more than 2 of the 4 atoms, at most the 2 dimensions" in found["plane_sentence"]
     assert "while the smallest-ℓ2 code uses all 4 atoms for every point" in found["plane_sentence"]
-    assert "This is no accident" in found["plane_sentence"]
+    assert "This is no accident" in found["plane_sentence"] and "dashed polygon" in found["plane_sentence"]
+    assert "closest in direction" not in found["plane_sentence"]
     found = coding.plane_findings(most_atoms=3, min_norm_fewest_atoms=3, n_atoms=4, dimensions=2, smallest_lam_mse=0.02)
     assert "where the mean squared error is already 0.020" in found["plane_sentence"]
     assert "some point uses 3 of the 4 atoms, more than the 2 dimensions" in found["plane_sentence"]
@@ -157,6 +158,48 @@ def test_plane_path_sentence_both_ways():
     assert "The first points to use none, at λ = 1, are not the 2 points nearest the origin" in found["plane_path_sentence"]
     found = coding.plane_path_findings(lams, [[2, 2, 2]] * 3, norms, [0.0, 0.0, 0.0], dimensions=2)
     assert found["plane_nearest_first"] is None and "to use none" not in found["plane_path_sentence"]
+
+
+SQUARE = np.array([[1.0, 0.0], [0.0, 1.0]])  # two atoms: the polygon conv{±d_j} is a square, rotated 45°
+
+
+def test_min_l1_codes_use_the_corners_of_the_crossed_edge():
+    # (0.3, 0.6): the ray crosses the edge from (1, 0) to (0, 1); its only exact code is (0.3, 0.6)
+    assert np.allclose(coding.min_l1_codes(SQUARE, [[0.3, 0.6], [-0.2, 0.5], [0.0, 0.0]]),
+                       [[0.3, 0.6], [-0.2, 0.5], [0.0, 0.0]])
+    # a third atom (1, 1)/√2 at 45°: x = (1, 1) costs √2 with it alone, 2 with the other two
+    D = np.column_stack([[1.0, 0.0], [0.0, 1.0], [2 ** -0.5, 2 ** -0.5]])
+    assert np.allclose(coding.min_l1_codes(D, [[1.0, 1.0]]), [[0.0, 0.0, 2 ** 0.5]])
+    # (1, 0.2) lies between atom 1 (0°) and atom 3 (45°): those two, not atom 2
+    code = coding.min_l1_codes(D, [[1.0, 0.2]])[0]
+    assert code[1] == 0 and code[0] > 0 and code[2] > 0 and np.allclose(D @ code, [1.0, 0.2])
+    with pytest.raises(ValueError, match="span the plane"):
+        coding.min_l1_codes(np.array([[1.0, 2.0], [0.0, 0.0]]), [[1.0, 0.0]])
+    with pytest.raises(ValueError, match="D must be"):
+        coding.min_l1_codes(np.eye(3), [[1.0, 0.0, 0.0]])
+
+
+def test_plane_face_sentence_both_ways():
+    # four atoms 0°, 50°, 100°, 150°; a point at 5°: its edge runs from atom 1 to atom 2 (50°), while
+    # the two signed atoms closest in direction are atom 1 and −atom 4 (at 330°)
+    angles = np.deg2rad([0, 50, 100, 150])
+    D = np.stack([np.cos(angles), np.sin(angles)])
+    points = np.array([[np.cos(np.deg2rad(5)), np.sin(np.deg2rad(5))], [0.0, 0.8]])
+    exact = coding.min_l1_codes(D, points)
+    found = coding.plane_face_findings(D, points, {0.01: exact, 1.0: exact * (exact > 0.05)})
+    assert found["face_exact"] == 2 and found["face_not_closest"] == 1 and found["face_off_edge"] == {0.01: 0, 1.0: 0}
+    sentence = found["plane_face_sentence"]
+    assert "At λ = 0.01, all 2 points use exactly those atoms; for 1 point they are not the two atoms closest" in sentence
+    assert sentence.endswith("At every λ shown, no point uses an atom off its edge.")
+    wrong = exact.copy()
+    wrong[1] = [0.5, 0.0, 0.0, 0.5]  # the second point on atoms 1 and 4: off its edge (atoms 2 and 3)
+    found = coding.plane_face_findings(D, points[1:], {0.01: wrong[1:], 2.0: wrong[1:]})
+    assert found["face_exact"] == 0 and found["face_not_closest"] == 0
+    assert "At λ = 0.01, 0 of the 1 points use exactly those atoms; here they are also the two closest" in (
+        found["plane_face_sentence"])
+    assert "as many as 1 point use an atom off its edge" in found["plane_face_sentence"]
+    with pytest.raises(ValueError, match="codes must be"):
+        coding.plane_face_findings(D, points, {0.1: exact[:, :3]})
 
 
 def test_plane_path_rejects_bad_input():
@@ -226,7 +269,13 @@ def test_encoder_sentences_when_training_helps():
     assert "closes most of that" in found["trained_sentence"] and "26 FISTA iterations" in found["trained_sentence"]
     assert "half the K²" in found["trained_sentence"] and found["cost_summary"] == "less than the cost of one"
     assert "does not reach the optimum" in found["optimum_sentence"]
-    assert "raises the threshold" in found["threshold_sentence"] and "many more zeros" in found["threshold_sentence"]
+    assert "only when dⱼᵀx ≤ λ/2 = 0.5, a threshold −b/‖w‖ of λ/(2‖dⱼ‖) ≥ λ/2 = 0.5" in found["one_step_sparse_sentence"]
+    assert "larger than that for 99.3 % of the (digit, atom) pairs" in found["one_step_sparse_sentence"]
+    assert found["threshold_sentence"].startswith("At full size, training moves the bias from −λ/L = −0.0007 to "
+                                                  "−0.170 on average, and the codes get sparser (1,500 to 30.0")
+    assert "A bias alone is not a threshold" in found["threshold_sentence"]
+    assert not found["threshold_measured"] and "cannot say how that threshold moved" in found["threshold_sentence"]
+    assert "raises" not in found["threshold_sentence"]
     assert found["codes_between"] and "sparser code than one ISTA step" in found["codes_sentence"]
     assert "sparser than one step's" in found["summary_codes_sentence"]
     assert "crosses the curve" in found["crossing_sentence"]
@@ -234,14 +283,71 @@ def test_encoder_sentences_when_training_helps():
 
 def test_encoder_sentences_when_training_does_not_help():
     found = coding.encoder_findings(encoder_summary((12.0, 800, 90.0), (12.5, 900, 95.0), (6.4, 10, 0.0),
-                                                    difference=1e-2, zeros=60.0, trained_threshold=1e-4, worth=None))
+                                                    difference=1e-2, zeros=60.0, trained_threshold=-0.2, worth=None),
+                                    atom_norms=[0.5, 1.0])
     assert "differ by up to 1.0e-2" in found["one_step_sentence"]
     assert "has 60.0 % zeros" in found["one_step_sparse_sentence"]
+    assert "λ/(2‖dⱼ‖), from 0.5 to 1 across units" in found["one_step_sparse_sentence"]
     assert "does not close that gap" in found["trained_sentence"]
     assert "more than 300 FISTA iterations" in found["trained_sentence"]
-    assert "lowers the threshold" in found["threshold_sentence"] and "zeros" not in found["threshold_sentence"]
+    assert "to +0.200 on average, and the codes do not get sparser (800 to 900.0" in found["threshold_sentence"]
     assert not found["codes_between"] and "the encoders use" in found["codes_sentence"]
     assert "stays below the curve" in found["crossing_sentence"]
+
+
+def test_encoder_threshold_sentence_from_a_study_that_measured_it():
+    summary = encoder_summary((12.0, 1500, 90.0), (7.0, 30, 10.0), (6.4, 10, 0.0))
+    summary["threshold_per_norm"] = {"untrained": {"mean": 0.5, "min": 0.5, "max": 0.5},
+                                     "trained": {"mean": 0.3, "min": 0.1, "max": 0.6}}
+    found = coding.encoder_findings(summary, atom_norms=[1.0, 1.0])
+    assert "= 0.5 for every unit (the atoms have norm 1 to within 1e-3)" in found["one_step_sparse_sentence"]
+    assert found["threshold_measured"] and not found["threshold_rises"]
+    assert ("Measured that way at full size, the threshold −b/‖w‖ falls from 0.50 (every unit of the untrained "
+            "layer) to 0.30 on average (0.10 to 0.60 across units)") in found["threshold_sentence"]
+    assert "cannot say" not in found["threshold_sentence"]
+
+
+def test_threshold_change_sentence_every_way():
+    found = coding.threshold_change_findings([0.5, 0.5], [0.1, 0.3], 100.0, 20.0, "In this small run")
+    assert found["threshold_change_sentence"] == (
+        "In this small run, the threshold −b/‖w‖ falls from 0.50 (every unit of the untrained layer) to 0.20 on "
+        "average (0.10 to 0.30 across units), while the codes go from 100 to 20.0 active atoms per digit: the "
+        "trained layer is sparser with a lower threshold, so its extra zeros come from where its weights now "
+        "point, no longer along the atoms, not from a higher bar.")
+    found = coding.threshold_change_findings([0.4, 0.6], [0.7, 0.9], 100.0, 20.0, "Here")
+    assert found["threshold_rises"] and "rises from 0.50 (the untrained layer's mean)" in (
+        found["threshold_change_sentence"])
+    assert found["threshold_change_sentence"].endswith("a higher bar, measured against the weights, and sparser codes.")
+    found = coding.threshold_change_findings({"mean": 0.5, "min": 0.5, "max": 0.5}, [0.7], 10.0, 20.0, "Here")
+    assert found["threshold_change_sentence"].endswith("from 10 to 20.0 active atoms per digit.")
+    found = coding.threshold_change_findings([0.5], [-0.01, 0.3], 10.0, 5.0, "Here")
+    assert "(−0.01 to 0.30 across units)" in found["threshold_change_sentence"]  # a true minus sign
+    with pytest.raises(ValueError, match="one value per unit"):
+        coding.threshold_change_findings([[0.5]], [0.7], 10.0, 20.0, "Here")
+
+
+def test_span_sentence_both_ways():
+    D = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [0.0, 0.0, 0.0]])  # 3 atoms, the third pixel silent
+    found = coding.span_findings(D)
+    assert found["silent_pixels"] == 1 and found["span_overcompleteness"] == 1.5
+    assert found["span_sentence"] == (
+        "Counted against what the atoms can reach, the dictionary is more over-complete than that: 1 pixel is zero "
+        "in every atom, so every reconstruction Dh is zero there, and the atoms span at most the other 2 "
+        "dimensions: at least 1.5 atoms per dimension.")
+    found = coding.span_findings(np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]))
+    assert found["span_sentence"] == "Every pixel is non-zero in some atom, so the atoms may span all 2 dimensions."
+    with pytest.raises(ValueError, match="dictionary must be"):
+        coding.span_findings(np.ones(3))
+
+
+def test_negative_sentence_counts_the_atoms_with_negative_pixels():
+    D = np.array([[1.0, 1.0, 1.0], [-0.5, 0.0, -0.1], [0.0, 1.0, 0.0]])  # shares 0.2, 0, 0.0099
+    found = coding.negative_findings(D, shown=[0, 1])
+    assert found["negative_sentence"] == (
+        "2 of the 3 atoms have some negative (blue) pixels: the median atom keeps 1 % of its energy (its squared "
+        "norm) in them, and 1 of the 3 keep more than 10 % (1 of the 2 shown above).")
+    found = coding.negative_findings(-np.eye(2))
+    assert found["negative_sentence"].startswith("Every atom has some negative (blue) pixels: the median atom keeps 100 %")
 
 
 # -- the committed full-size studies: the verdicts the pages state --------------------------------
@@ -354,9 +460,49 @@ def test_the_encoder_verdicts(committed):
     assert found["gap_closed_pct"] > 50 and "closes most of that" in found["trained_sentence"]
     assert found["trained_worth"] == "36" and found["cheaper_than_one_iteration"]
     assert not found["reaches_optimum"] and "does not reach the optimum" in found["optimum_sentence"]
-    assert "raises the threshold" in found["threshold_sentence"] and "many more zeros" in found["threshold_sentence"]
     assert found["codes_between"] and "sparser code than one ISTA step" in found["codes_sentence"]
     assert "crosses the curve" in found["crossing_sentence"]
+
+
+def test_the_encoder_threshold_verdicts(committed):
+    # one ISTA step zeroes an atom only when d_j^T x <= λ/2, for every unit alike (unit-norm atoms)
+    summary, _ = committed["coding_encoder"]
+    norms = np.linalg.norm(committed["coding_encoder_dictionary"][1]["dictionary"].astype(float), axis=0)
+    found = coding.encoder_findings(summary, norms)
+    assert found["untrained_threshold_high"] - found["untrained_threshold_low"] < 1e-3
+    assert "λ/(2‖dⱼ‖) = 0.5 for every unit" in found["one_step_sparse_sentence"]
+    assert "larger than that for 97.9 % of the (digit, atom) pairs" in found["one_step_sparse_sentence"]
+    # the committed study kept the biases but not the weights' norms: the page must not compare thresholds
+    assert "threshold_per_norm" not in summary and not found["threshold_measured"]
+    assert "the codes get sparser (1,535 to 43.2 active atoms per digit)" in found["threshold_sentence"]
+    assert "cannot say how that threshold moved" in found["threshold_sentence"]
+
+
+def test_the_dictionary_span_and_negative_pixels(committed):
+    summary, arrays = committed["coding_dictionary"]
+    found = coding.span_findings(arrays["dictionary"])
+    assert found["silent_pixels"] == 111
+    assert "span at most the other 673 dimensions: at least 2.3 atoms per dimension" in found["span_sentence"]
+    assert np.linalg.matrix_rank(arrays["dictionary"].astype(float)) == 673  # "at most" is reached
+    shown = np.argsort(-arrays["usage"], kind="stable")[:36]
+    found = coding.negative_findings(arrays["dictionary"], shown)
+    assert found["negative_sentence"] == (
+        "Every atom has some negative (blue) pixels: the median atom keeps 8 % of its energy (its squared norm) in "
+        "them, and 667 of the 1,568 keep more than 10 % (25 of the 36 shown above).")
+
+
+def test_the_plane_demo_verdicts():
+    # the overcomplete chapter's 2-D demonstration, the same in every mode: its sentence's branches
+    from sparsebook import solvers
+
+    angles = np.deg2rad([0, 50, 100, 150])
+    D = np.stack([np.cos(angles), np.sin(angles)])
+    points = np.random.default_rng(0).uniform(-1, 1, size=(40, 2))
+    codes = {lam: solvers.fista(points, D, lam, tol=1e-8, max_iter=20_000).codes for lam in (0.01, 0.1, 0.3, 1.0, 2.0)}
+    found = coding.plane_face_findings(D, points, codes)
+    assert found["face_exact"] == 40 and found["face_not_closest"] == 4
+    assert all(n == 0 for n in found["face_off_edge"].values())
+    assert "At λ = 0.01, all 40 points use exactly those atoms; for 4 points they are not" in found["plane_face_sentence"]
 
 
 def test_shown_codes_sentence_lists_the_counts():

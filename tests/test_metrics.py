@@ -134,3 +134,16 @@ def test_linear_probe_refuses_mismatched_codes_and_labels():
         linear_probe_accuracy(codes, np.arange(9) % 2, codes, np.arange(10) % 2)
     with pytest.raises(ValueError, match="same units"):
         linear_probe_accuracy(codes, np.arange(10) % 2, np.zeros((10, 5)), np.arange(10) % 2)
+
+
+def test_relu_thresholds_divide_minus_the_bias_by_the_weights_norm():
+    from sparsebook.metrics import relu_thresholds
+
+    weights = np.array([[3.0, 0.0], [4.0, 2.0]])  # columns of norm 5 and 2
+    assert relu_thresholds(weights, [-1.0, 0.5]).tolist() == [0.2, -0.25]
+    # scaling a unit's weights and bias together leaves its threshold, and its zeros, unchanged
+    assert np.allclose(relu_thresholds(7 * weights, [-7.0, 3.5]), [0.2, -0.25])
+    with pytest.raises(ValueError, match="bias"):
+        relu_thresholds(weights, [1.0])
+    with pytest.raises(ValueError, match="non-zero weights"):
+        relu_thresholds(np.zeros((2, 2)), [0.0, 0.0])

@@ -176,6 +176,9 @@ def test_encoder_studies_train_the_layer_and_score_three_encoders(tiny):
     assert summary["encoders"]["untrained"]["fista_iterations_worth"] == 1  # FISTA's first step
     assert summary["encoders"]["fista"]["gap_pct"] == 0
     assert len(arrays["training_loss"]) == 5 and arrays["shown_trained"].shape == (2, 60)
+    thresholds = summary["threshold_per_norm"]  # one ISTA step: lam / (2 ||d_j||) >= lam / 2 per unit
+    assert thresholds["untrained"]["min"] >= summary["lam"] / 2 - 1e-4
+    assert set(thresholds["trained"]) == {"mean", "min", "max"}
 
 
 def test_fista_iterations_worth_finds_the_first_iteration_as_good():

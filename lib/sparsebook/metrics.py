@@ -12,6 +12,8 @@ are flattened: every spatial position of every channel is a unit). A unit is
   :func:`lifetime_sparseness` (across examples, per unit) are the Treves-Rolls
   measure rescaled to [0, 1] (Willmore & Tolhurst 2001); :func:`hoyer_sparseness`
   is Hoyer's L1/L2 measure.
+- :func:`relu_thresholds` is a ReLU unit's threshold as ``-bias / ||weights||``, comparable
+  across units (the bias alone is not).
 - :class:`ActivityStats` accumulates all of these over batches, so that a
   10,000 x 39,200 activation matrix never has to exist at once.
 """
@@ -122,6 +124,23 @@ def lifetime_sparseness(activations) -> np.ndarray:
     """
     a = _as_units(activations)
     return _sparseness_from_fraction(treves_rolls(a, axis=0), a.shape[0])
+
+
+def relu_thresholds(weights, bias) -> np.ndarray:
+    """Per unit of ``ReLU(x @ weights + bias)``, ``-bias / ||weights column||``.
+
+    A unit is zero unless the input's projection on the unit's weight direction,
+    ``x . w / ||w||``, exceeds this threshold: unlike the bias alone, it can be compared
+    across units and layers whose weights have different norms.
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    b = np.asarray(bias, dtype=np.float64)
+    if w.ndim != 2 or b.shape != (w.shape[1],):
+        raise ValueError(f"weights must be (inputs, units) and bias (units,); got {w.shape} and {b.shape}")
+    norms = np.linalg.norm(w, axis=0)
+    if np.any(norms == 0) or not np.all(np.isfinite(w)) or not np.all(np.isfinite(b)):
+        raise ValueError("every unit needs finite, non-zero weights (a unit with zero weights has no threshold)")
+    return -b / norms
 
 
 def hoyer_sparseness(x, axis: int = -1) -> np.ndarray:

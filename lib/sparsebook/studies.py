@@ -27,7 +27,7 @@ import numpy as np
 from . import solvers
 from .config import current_mode, settings
 from .data import downsample, load_mnist
-from .metrics import avr
+from .metrics import avr, relu_thresholds
 from .sweep import Study, load_study, register_study, run_study
 
 CODING_LAM = 0.5  #: λ of the objective and over-complete chapters (signed codes).
@@ -322,6 +322,10 @@ def encoder_study(mode: str | None = None):
         "encoder_steps": ENCODER_STEPS[s.name], "learning_rate": ENCODER_LEARNING_RATE,
         "batch_size": 100, "encoder_seconds": float(log.seconds), "loss_block": block,
         "trained_threshold": -float(model.get_layer("code").bias.numpy().mean()),
+        # -b / ||w|| per unit: the thresholds that compare across units and with one ISTA step's
+        "threshold_per_norm": {key: _spread(relu_thresholds(layer.kernel.numpy(), layer.bias.numpy()))
+                               for key, layer in (("untrained", untrained_model.get_layer("code")),
+                                                  ("trained", model.get_layer("code")))},
         "input_norm": float((x_test.astype(np.float64) ** 2).sum(axis=1).mean()),
         "support_overlap_pct": 100 * float(((trained > 0) & (solved.codes > 0)).sum() / (solved.codes > 0).sum()),
         "encoders": encoders,
@@ -332,6 +336,12 @@ def encoder_study(mode: str | None = None):
               "shown_trained": trained[shown].astype(np.float32),
               "shown_fista": solved.codes[shown].astype(np.float32)}
     return summary, arrays
+
+
+def _spread(values) -> dict:
+    """Mean, minimum and maximum of ``values``, as plain floats."""
+    values = np.asarray(values, dtype=np.float64)
+    return {"mean": float(values.mean()), "min": float(values.min()), "max": float(values.max())}
 
 
 def fista_iterations_worth(objectives, value: float):

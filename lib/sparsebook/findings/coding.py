@@ -13,6 +13,7 @@ import re
 import numpy as np
 
 SOLVER_NAMES = {"ista": "ISTA", "fista": "FISTA", "restart": "FISTA with restarts"}
+NEGATIVE_SHARE = 0.1  #: An atom whose negative pixels hold more than this share of its energy counts as "partly negative".
 
 
 def _count(n: int, singular: str, plural: str | None = None) -> str:
@@ -271,12 +272,96 @@ def plane_findings(most_atoms: int, min_norm_fewest_atoms: int, n_atoms: int, di
     sentence = f"Even at the smallest λ, {where}, {sparse}, {contrast} the smallest-ℓ2 code {dense}."
     if most_atoms <= dimensions:
         sentence += (" This is no accident: in m dimensions the ℓ1-best code generically needs no more than m "
-                     "atoms, so among all the exact representations, asking for sparsity picks one that uses the "
-                     "atoms (or their negatives) closest in direction to the point.")
+                     "atoms, and the dashed polygon shows which ones.")
     else:
         sentence += (" In m dimensions the ℓ1-best code generically needs no more than m atoms, so here the solver "
                      "has not converged, or the points are not in general position.")
     return {"plane_sentence": sentence}
+
+
+def min_l1_codes(D, points) -> np.ndarray:
+    """Exact codes of least ℓ1 norm, ``min ||h||_1`` subject to ``D h = x``, for points of the plane.
+
+    ``D`` is (2, K), one atom per column; ``points`` is (n, 2). The least norm is reached on
+    the edge of the polygon conv{±d_j} that the ray from 0 through x crosses, so each code uses
+    the (at most two) signed atoms at the ends of that edge: found here by trying every pair
+    of signed atoms with non-negative weights. Where a ray passes through a corner, one atom.
+    """
+    D = np.asarray(D, dtype=np.float64)
+    points = np.asarray(points, dtype=np.float64)
+    if D.ndim != 2 or D.shape[0] != 2 or D.shape[1] < 2 or points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"D must be (2, atoms) with at least 2 atoms and points (n, 2); got {D.shape} and "
+                         f"{points.shape}")
+    if np.linalg.matrix_rank(D) < 2:
+        raise ValueError("the atoms of D must span the plane (two of them not parallel)")
+    K = D.shape[1]
+    signed = np.concatenate([D, -D], axis=1)
+    codes = np.zeros((len(points), K))
+    for n, x in enumerate(points):
+        best = (math.inf, None)
+        for i in range(2 * K):
+            for j in range(i + 1, 2 * K):
+                pair = signed[:, [i, j]]
+                if i % K == j % K or abs(np.linalg.det(pair)) < 1e-12:
+                    continue
+                weights = np.linalg.solve(pair, x)
+                if np.all(weights >= -1e-12) and weights.sum() < best[0]:
+                    best = (weights.sum(), (i, j, weights))
+        if best[1] is None:  # x = 0
+            continue
+        i, j, weights = best[1]
+        for index, weight in ((i, weights[0]), (j, weights[1])):
+            codes[n, index % K] += weight if index < K else -weight
+    codes[np.abs(codes) < 1e-12] = 0.0
+    return codes
+
+
+def plane_face_findings(D, points, codes_by_lam) -> dict:
+    """The 2-D example against the geometry of the ℓ1 norm: at the smallest λ, how many points use
+    exactly the signed atoms of the edge their ray crosses (:func:`min_l1_codes`); for how many
+    those are not the two signed atoms closest in direction; and whether any point uses an atom
+    off its edge at some λ. ``codes_by_lam`` maps each λ to the (n, K) codes FISTA found."""
+    if not codes_by_lam:
+        raise ValueError("codes_by_lam must map at least one λ to its codes")
+    D = np.asarray(D, dtype=np.float64)
+    points = np.asarray(points, dtype=np.float64)
+    face = np.sign(min_l1_codes(D, points))
+    lams = sorted(codes_by_lam)
+    signs = {lam: np.sign(np.asarray(codes_by_lam[lam], dtype=np.float64)) for lam in lams}
+    if any(sign.shape != face.shape for sign in signs.values()):
+        raise ValueError(f"every λ's codes must be (points, atoms) = {face.shape}")
+    n = len(points)
+    exact = int(np.sum(np.all(signs[lams[0]] == face, axis=1)))
+    off = {lam: int(np.sum(np.any((sign != 0) & (sign != face), axis=1))) for lam, sign in signs.items()}
+    signed = np.concatenate([D, -D], axis=1)
+    cosines = (points @ signed) / np.linalg.norm(signed, axis=0)
+    closest = np.argsort(-cosines, axis=1)[:, :2]
+    K = D.shape[1]
+    corners = np.zeros_like(face)
+    for row, pair in enumerate(closest):
+        for index in pair:
+            corners[row, index % K] = 1 if index < K else -1
+    differ = np.any(corners != face, axis=1)
+    n_differ = int(differ.sum())
+    sentence = ("The dashed polygon is the convex hull of the atoms and their negatives, the image through D of "
+                "the codes of ℓ1 norm at most 1. The least ℓ1 norm of an exact code of a point is the factor by "
+                "which the polygon must grow to reach it, and a code with that norm uses the atoms at the two "
+                "ends of the edge that the ray from the origin through the point crosses, with their signs. ")
+    at = f"At λ = {lams[0]:g}, "
+    sentence += (f"{at}all {n} points use exactly those atoms" if exact == n else
+                 f"{at}{exact} of the {n} points use exactly those atoms")
+    if n_differ:
+        sentence += (f"; for {_count(n_differ, 'point')} they are not the two atoms closest in direction "
+                     "to the point, which a nearest-direction rule would pick.")
+    else:
+        sentence += ("; here they are also the two closest in direction to each point, which is not true in "
+                     "general.")
+    worst = max(off.values())
+    sentence += (f" At every λ shown, no point uses an atom off its edge." if worst == 0 else
+                 f" At larger λ, as many as {_count(worst, 'point')} use an atom off {'its' if worst == 1 else 'their'} "
+                 "edge: the penalty, not exactness, decides there.")
+    return {"face_exact": exact, "face_points": n, "face_not_closest": n_differ,
+            "face_off_edge": off, "plane_face_sentence": sentence}
 
 
 def _small(x: float) -> str:
@@ -355,6 +440,53 @@ def atoms_findings(dictionary: dict, closest_cosine=None) -> dict:
     return out
 
 
+def _dictionary_array(dictionary) -> np.ndarray:
+    D = np.asarray(dictionary, dtype=np.float64)
+    if D.ndim != 2 or D.size == 0 or not np.all(np.isfinite(D)):
+        raise ValueError(f"dictionary must be a finite (pixels, atoms) array, got shape {D.shape}")
+    return D
+
+
+def span_findings(dictionary) -> dict:
+    """What the learned atoms can reach: pixels zero in every atom bound the dimension of their span
+    (a frame of that span, not a basis), and so how many atoms there are per dimension at least."""
+    D = _dictionary_array(dictionary)
+    m, K = D.shape
+    silent = int(np.sum(np.all(D == 0, axis=1)))
+    if silent:
+        sentence = (f"Counted against what the atoms can reach, the dictionary is more over-complete than that: "
+                    f"{_count(silent, 'pixel')} {'is' if silent == 1 else 'are'} zero in every atom, so every "
+                    f"reconstruction Dh is zero there, and the atoms span at most the other {m - silent:,} "
+                    f"dimensions: at least {K / (m - silent):.1f} atoms per dimension.")
+    else:
+        sentence = f"Every pixel is non-zero in some atom, so the atoms may span all {m:,} dimensions."
+    return {"silent_pixels": silent, "span_overcompleteness": K / (m - silent) if silent < m else math.inf,
+            "span_sentence": sentence}
+
+
+def negative_findings(dictionary, shown=None) -> dict:
+    """How much of each atom is negative: the share of its energy (squared norm) in negative pixels,
+    over all atoms, and over the ``shown`` ones (indices) if given."""
+    D = _dictionary_array(dictionary)
+    energy = np.sum(D**2, axis=0)
+    share = np.sum(np.minimum(D, 0.0) ** 2, axis=0) / np.where(energy > 0, energy, 1.0)
+    some = int(np.sum(share > 0))
+    K = D.shape[1]
+    over = int(np.sum(share > NEGATIVE_SHARE))
+    head = ("Every atom has some negative (blue) pixels" if some == K else
+            f"{some:,} of the {K:,} atoms have some negative (blue) pixels")
+    sentence = (f"{head}: the median atom keeps {100 * np.median(share):.0f} % of its energy (its squared norm) "
+                f"in them, and {over:,} of the {K:,} keep more than {100 * NEGATIVE_SHARE:.0f} %")
+    out = {"negative_share_median": float(np.median(share)), "negative_some": some, "negative_over": over}
+    if shown is not None:
+        shown_share = share[np.asarray(shown, dtype=int)]
+        shown_over = int(np.sum(shown_share > NEGATIVE_SHARE))
+        sentence += f" ({shown_over} of the {len(shown_share)} shown above)"
+        out["negative_over_shown"] = shown_over
+    out["negative_sentence"] = sentence + "."
+    return out
+
+
 def frontier_findings(frontier: dict, arrays: dict) -> dict:
     """Reconstruction against sparsity: the refitted dictionary against PCA's largest terms at the
     same L0, the price of shrinkage, and PCA's own terms against its first components."""
@@ -408,8 +540,61 @@ def frontier_findings(frontier: dict, arrays: dict) -> dict:
 
 # -- From sparse coding to neural networks -------------------------------------------------------
 
-def encoder_findings(encoder: dict) -> dict:
-    """One ISTA step, the trained ReLU layer and FISTA as encoders, compared as the chapter states it."""
+def _untrained_threshold(lam: float, atom_norms) -> tuple[str, float, float]:
+    """One ISTA step's threshold on dⱼᵀx, λ / (2 ||dⱼ||), as the prose writes it, with its range."""
+    if atom_norms is None:
+        return f"λ/(2‖dⱼ‖) ≥ λ/2 = {lam / 2:g}", lam / 2, math.inf
+    norms = np.asarray(atom_norms, dtype=np.float64)
+    low, high = lam / (2 * norms.max()), lam / (2 * norms.min())
+    if high - low < 1e-3 * low:
+        return f"λ/(2‖dⱼ‖) = {lam / 2:g} for every unit (the atoms have norm 1 to within 1e-3)", low, high
+    return f"λ/(2‖dⱼ‖), from {low:.3g} to {high:.3g} across units", low, high
+
+
+def _spread(values) -> dict:
+    if isinstance(values, dict):
+        return {key: float(values[key]) for key in ("mean", "min", "max")}
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"thresholds must be one value per unit, got shape {values.shape}")
+    return {"mean": float(values.mean()), "min": float(values.min()), "max": float(values.max())}
+
+
+def _signed(x: float) -> str:
+    """``0.25``, ``−0.01``: two decimals, with a true minus sign."""
+    return f"{x:.2f}".replace("-", "−")
+
+
+def threshold_change_findings(untrained, trained, untrained_l0: float, trained_l0: float, where: str) -> dict:
+    """How training moved the layer's thresholds −b/‖w‖ (:func:`sparsebook.metrics.relu_thresholds`),
+    next to how its codes' L0 moved. ``untrained`` / ``trained``: one threshold per unit, or a
+    ``{mean, min, max}`` record; ``where`` opens the sentence ("In this small run")."""
+    before, after = _spread(untrained), _spread(trained)
+    rises, sparser = after["mean"] > before["mean"], trained_l0 < untrained_l0
+    same = before["max"] - before["min"] < 1e-3 * abs(before["mean"])
+    whose = "every unit of the untrained layer" if same else "the untrained layer's mean"
+    start = f"{_signed(before['mean'])} ({whose})"
+    sentence = (f"{where}, the threshold −b/‖w‖ {'rises' if rises else 'falls'} from {start} to "
+                f"{_signed(after['mean'])} on average ({_signed(after['min'])} to {_signed(after['max'])} across "
+                "units), while the codes go from "
+                f"{untrained_l0:,.0f} to {trained_l0:,.1f} active atoms per digit")
+    if sparser and not rises:
+        sentence += (": the trained layer is sparser with a lower threshold, so its extra zeros come from where its "
+                     "weights now point, no longer along the atoms, not from a higher bar.")
+    elif sparser:
+        sentence += ": a higher bar, measured against the weights, and sparser codes."
+    else:
+        sentence += "."
+    return {"threshold_before": before, "threshold_after": after, "threshold_rises": rises,
+            "threshold_sparser": sparser, "threshold_change_sentence": sentence}
+
+
+def encoder_findings(encoder: dict, atom_norms=None) -> dict:
+    """One ISTA step, the trained ReLU layer and FISTA as encoders, compared as the chapter states it.
+
+    ``atom_norms`` (the norms of the dictionary's atoms, optional) states one ISTA step's
+    threshold −b/‖w‖ = λ / (2 ||dⱼ||) exactly. A study that recorded ``threshold_per_norm``
+    compares the trained layer's thresholds with it at full size; older ones say they cannot."""
     e = encoder["encoders"]
     untrained, trained, fista = e["untrained"], e["trained"], e["fista"]
     m, K = encoder["n_features"], encoder["n_atoms"]
@@ -431,13 +616,17 @@ def encoder_findings(encoder: dict) -> dict:
         f"On {encoder['n_test']:,} full-size test digits the network and ISTA differ by up to "
         f"{_e(difference, 1)}, more than float32 rounding: check the layer's weights.")
     zeros = encoder["untrained_zero_pct"]
+    bar, low, high = _untrained_threshold(encoder["lam"], atom_norms)
+    rule = (f"unit j is zero only when dⱼᵀx ≤ λ/2 = {encoder['lam'] / 2:g}, a threshold −b/‖w‖ of {bar}")
     out["one_step_sparse_sentence"] = (
-        f"Yet this one-step code is barely sparse, {zeros:.1f} % zeros: the threshold λ/L = "
-        f"{encoder['threshold']:.4f} is tiny next to the correlations (2/L) Dᵀx, because "
-        f"L = {encoder['lipschitz']:,.0f} is large for a dictionary of overlapping atoms."
+        f"Yet this one-step code is barely sparse, {zeros:.1f} % zeros. Its bias, −λ/L = "
+        f"−{encoder['threshold']:.4f}, looks tiny, but the weights (2/L)dⱼ are just as small "
+        f"(L = {encoder['lipschitz']:,.0f}): {rule}; dⱼᵀx is larger than that for {100 - zeros:.1f} % of the "
+        "(digit, atom) pairs."
         if zeros < 50 else
-        f"This one-step code has {zeros:.1f} % zeros, with the threshold λ/L = "
-        f"{encoder['threshold']:.4f} (L = {encoder['lipschitz']:,.0f}).")
+        f"This one-step code has {zeros:.1f} % zeros: with the bias −λ/L = −{encoder['threshold']:.4f} and the "
+        f"weights (2/L)dⱼ (L = {encoder['lipschitz']:,.0f}), {rule}.")
+    out["untrained_threshold_low"], out["untrained_threshold_high"] = low, high
     worth_one = untrained["fista_iterations_worth"]
     out["untrained_sentence"] = (
         (f"The untrained layer, one ISTA step, is worth {worth_one} FISTA iteration by construction (FISTA's "
@@ -471,12 +660,28 @@ def encoder_findings(encoder: dict) -> dict:
         "atom's value from the input alone, in one pass, while the solver's iterations let atoms that explain "
         "the same strokes compete until one of them wins." if trained["gap_pct"] > 0
         else "It reaches the optimum on these digits.")
-    raised = encoder["trained_threshold"] > encoder["threshold"]
     sparser = trained["l0"] < untrained["l0"]
-    out["threshold_sentence"] = (
-        f"At full size, training {'raises' if raised else 'lowers'} the threshold (minus the bias) from λ/L = "
-        f"{encoder['threshold']:.4f} to {encoder['trained_threshold']:.3f} on average"
-        + (": many more zeros." if raised and sparser else "."))
+    bias = (f"At full size, training moves the bias from −λ/L = −{encoder['threshold']:.4f} to "
+            f"−{encoder['trained_threshold']:.3f} on average" if encoder["trained_threshold"] >= 0 else
+            f"At full size, training moves the bias from −λ/L = −{encoder['threshold']:.4f} to "
+            f"+{-encoder['trained_threshold']:.3f} on average")
+    codes = (f", and the codes get sparser ({untrained['l0']:,.0f} to {trained['l0']:.1f} active atoms per digit)"
+             if sparser else f", and the codes do not get sparser ({untrained['l0']:,.0f} to {trained['l0']:.1f} "
+             "active atoms per digit)")
+    meaning = (". A bias alone is not a threshold: a unit fires when wᵀx > −b, that is when x reaches −b/‖w‖ along "
+               "the direction of w, and training changed the weights as well as the bias")
+    if "threshold_per_norm" in encoder:
+        change = threshold_change_findings(encoder["threshold_per_norm"]["untrained"],
+                                           encoder["threshold_per_norm"]["trained"], untrained["l0"], trained["l0"],
+                                           "Measured that way at full size")
+        out["threshold_sentence"] = f"{bias}{codes}{meaning}. {change['threshold_change_sentence']}"
+        out["threshold_measured"] = True
+        out["threshold_rises"] = change["threshold_rises"]
+    else:
+        out["threshold_sentence"] = (f"{bias}{codes}{meaning}. The full-size study recorded the biases but not the "
+                                     "weights' norms, so it cannot say how that threshold moved; the small run "
+                                     "measures it below.")
+        out["threshold_measured"] = False
     between = untrained["l0"] > trained["l0"] > fista["l0"]
     out["codes_between"] = between
     out["codes_sentence"] = (
