@@ -125,12 +125,14 @@ def test_dead_units_at_most_one_without_penalty_and_hundreds_with_it(committed):
 def test_surviving_units_are_selective(committed):
     base, *penalised = committed["median_firing_rates"]
     assert all(0 < rate < base / 10 for rate in penalised)
-    assert committed["survivors_selective"]
-    assert "the surviving units have become selective" in committed["selectivity_sentence"]
+    assert committed["survivors_rarer"]
+    assert "the surviving units fire far more rarely" in committed["selectivity_sentence"]
 
 
 def test_some_training_dead_units_fire_on_test_digits_at_every_lam_and_seed(committed):
     assert committed["revived_at_detail"] > 0 and committed["test_only_dead_at_detail"] > 0
+    # most units that fire on some test digit at λ = 1e-3 never fire on a training digit
+    assert ": 81 % of the 272 units that fire on some test digit." in committed["revived_sentence"]
     assert committed["revived_runs"] == 6
     assert "Which digits you ask about matters" in committed["revived_sentence"]
 
@@ -144,6 +146,8 @@ def test_the_less_accurate_of_the_summary_runs_is_not_the_sparser(committed):
 def test_lessons_state_the_committed_verdicts(committed):
     assert committed["lesson_sparse_sentence"].startswith("An L1 penalty on ReLU activations makes the hidden layer")
     assert "Not every neuron gets activated" in committed["lesson_dead_sentence"]
+    assert "% at λ = 1e-3, against 0 to 1 units at λ = 0)" in committed["lesson_dead_sentence"]
+    assert "selective" not in committed["lesson_dead_sentence"]  # firing rarely is not class selectivity
     assert committed["lesson_trade_sentence"].startswith(
         "Accuracy and sparsity do not trade off smoothly to the end: the activity levels off at about 2")
 
@@ -166,6 +170,12 @@ def test_busy_units_are_not_grandmother_cells(committed):
     assert committed["grandmother_verdict_sentence"].startswith(
         "So the sparsest codes are not codes of grandmother cells. λ = 1e-3 comes closest")
     assert "At λ = 2.7e-3 the firing has collapsed onto a few units" in committed["grandmother_verdict_sentence"]
+    assert "we count a unit as one more leniently" in committed["grandmother_sentence"]
+    assert "A run has 1 to 2 such cells at λ = 1e-3 (for 1 of the 10 classes) and none at λ = 2.7e-3." \
+        in committed["grandmother_sentence"]
+    assert committed["grandmother_cells_max"] == 2 and committed["grandmother_classes_max"] == 1
+    assert ("the sparsest runs are not codes of grandmother cells (at most 2 of a run's units count as one, for at "
+            "most 1 of the 10 classes)") in committed["lesson_local_sentence"]
 
 
 def test_graded_measures_call_the_unpenalised_code_sparser_than_its_count_and_saturate(committed):
@@ -173,6 +183,7 @@ def test_graded_measures_call_the_unpenalised_code_sparser_than_its_count_and_sa
     assert "exceeds the" in committed["graded_sentence"]
     assert committed["graded_saturate"]
     assert "both crowd against 1" in committed["saturate_sentence"]
+    assert "the graded measures by 0.0029 and 0.024 on their scale of 0 to 1." in committed["saturate_sentence"]
     assert committed["lifetime_at_sparsest"] > committed["class_detector_lifetime"]
     assert "sparser than a class detector" in committed["lifetime_sentence"]
 
@@ -404,15 +415,15 @@ def test_dead_units_answer_and_trend_in_each_case():
 
 def test_selectivity_sentence_in_each_case():
     selective = findings(grid(), source())
-    assert "the surviving units have become selective" in selective["selectivity_sentence"]
+    assert "the surviving units fire far more rarely" in selective["selectivity_sentence"]
     # 5 test digits; medians 0.5 at λ = 0, 0.25 and 0.5 / 3 with a penalty
     assert selective["selectivity_sentence"].startswith(
         "Without a penalty the median living unit fires on about 2.5 of the 5 test digits; with the penalty the "
         "median living unit fires on about 1.2 at λ = 1e-4 and on about 0.83 at λ = 1e-3")
     flat = {lam: [0.5, 0.5, 0.5, 0.5] for lam in LAMS}
     not_selective = findings(grid(dead=(0, 0, 0, 0), train=flat, test=flat), source())
-    assert "have not become more selective" in not_selective["selectivity_sentence"]
-    assert "survivors become selective" not in not_selective["lesson_dead_sentence"]
+    assert "do not fire more rarely" in not_selective["selectivity_sentence"]
+    assert "survivors fire far more rarely" not in not_selective["lesson_dead_sentence"]
     seeded = findings(grid(seeds=(0, 1)), source())
     assert "about 2.5 of the 5 test digits" in seeded["selectivity_sentence"]  # both seeds agree: no range
 
@@ -573,6 +584,8 @@ def test_grandmother_verdict_closest_broad_or_grandmother_cells():
     assert cells["grandmother_verdict_sentence"] == ("So the sparsest codes are codes of grandmother cells: every "
                                                      "class has one, at every seed.")
     assert "the sparsest runs have a grandmother cell for every class" in cells["lesson_local_sentence"]
+    assert "none of the units of the sparsest runs is a grandmother cell" in near["lesson_local_sentence"]
+    assert "(at most 9 of a run's units count as one, for at most 9 of the 10 classes)" in gaps["lesson_local_sentence"]
 
 
 def test_sparseness_measures_in_each_case():

@@ -467,7 +467,7 @@ def _dead_units(records: list[dict]) -> dict:
         penalty = "With a penalty, too: at no λ of the grid do more units die than at λ = 0."
     phrase, moves = _spread_trend(records, "dead_units_test", _mean_count)
     at = run_at(records, REVIVED_LAM, "runs")
-    return {"dead_0": dead[0], "dead_0_max": high0, "dead_largest_lam": dead[-1],
+    return {"dead_0": dead[0], "dead_0_min": low0, "dead_0_max": high0, "dead_largest_lam": dead[-1],
             "dead_rise_every_step": all(move > 0 for move in moves), "dead_above_baseline_runs": len(above),
             "dead_at_detail": at["dead_units_test"], "dead_pct_at_detail": 100 * at["dead_units_test"] / units,
             "dead_answer_sentence": f"{opening} {penalty}", "dead_trend_sentence": f"The number of dead units {phrase}."}
@@ -495,27 +495,29 @@ def _selectivity(groups: dict) -> dict:
         return text
 
     parts = " and ".join(f"on {digits(medians[lam])} at {_lam(lam)}" for lam in penalised)
-    selective = all(0 < max(medians[lam]) < min(medians[base]) for lam in penalised)
-    verdict = ("the surviving units have become selective" if selective else
-               "the surviving units have not become more selective at every λ shown, at every seed")
+    rarer = all(0 < max(medians[lam]) < min(medians[base]) for lam in penalised)
+    # "rarer", not "selective": how often a unit fires says nothing yet of which digits it fires for
+    verdict = ("the surviving units fire far more rarely. Firing rarely is not yet firing for a class: which digits "
+               "they fire for is measured in the section on what the surviving units code for" if rarer else
+               "the surviving units do not fire more rarely at every λ shown, at every seed")
     sentence = (f"Without a penalty the median living unit fires on {digits(medians[base])} of the {n_test:,} test "
                 f"digits; with the penalty the median living unit fires {parts}: {verdict}.")
     return {"median_firing_rates": [float(np.mean(medians[lam])) for lam in HISTOGRAM_LAMS],
-            "survivors_selective": selective, "selectivity_sentence": sentence}
+            "survivors_rarer": rarer, "selectivity_sentence": sentence}
 
 
 def _revived(groups: dict) -> dict:
     """Which digits a dead-unit count asks about: units silent on every training digit that fire on a test digit."""
-    revived, train_dead, test_only_dead = {}, {}, {}
+    revived, train_dead, test_only_dead, test_alive = {}, {}, {}, {}
     for lam, group in list(groups.items())[1:]:
         counts = []
         for run in group:
             train = np.asarray(run["firing_rates_train"], dtype=float)
             test = np.asarray(run["firing_rates_test"], dtype=float)
             counts.append((int((train == 0).sum()), int(((train == 0) & (test > 0)).sum()),
-                           int(((train > 0) & (test == 0)).sum())))
-        train_dead[lam], revived[lam], test_only_dead[lam] = (
-            [c[k] for c in counts] for k in range(3))
+                           int(((train > 0) & (test == 0)).sum()), int((test > 0).sum())))
+        train_dead[lam], revived[lam], test_only_dead[lam], test_alive[lam] = (
+            [c[k] for c in counts] for k in range(4))
     at = next(lam for lam in revived if np.isclose(lam, REVIVED_LAM, rtol=1e-9, atol=0)) \
         if any(np.isclose(lam, REVIVED_LAM, rtol=1e-9, atol=0) for lam in revived) else None
     if at is None:
@@ -526,7 +528,8 @@ def _revived(groups: dict) -> dict:
     if max(n_back):
         detail = (f"Which digits you ask about matters. Counted on the training digits instead, at {_lam(at)}, "
                   f"{mean(n_dead)} units never fire on a training digit, yet {mean(n_back)} of them fire on at "
-                  f"least one test digit{seeds}. The penalty only ever saw the training digits: it keeps a unit "
+                  f"least one test digit{seeds}: {_pct(float(np.mean(n_back)) / float(np.mean(test_alive[at])))} of the "
+                  f"{mean(test_alive[at])} units that fire on some test digit. The penalty only ever saw the training digits: it keeps a unit "
                   "below zero on those, and an unusual new digit can still tip it over. A unit that is silent on "
                   "the data it learned from is not guaranteed to be silent on new data.")
     else:
@@ -594,13 +597,15 @@ def _lessons(out: dict, records: list[dict]) -> dict:
     else:
         sparse = ("In our full runs the L1 penalty did not make the hidden layer steadily sparser: see the table "
                   "above.")
-    survivors = ", and the survivors become selective" if out["survivors_selective"] else ""
+    survivors = ", and the survivors fire far more rarely" if out["survivors_rarer"] else ""
+    base_dead = _count_range((out["dead_0_min"], out["dead_0_max"]))
+    baseline = f"against {base_dead} {'unit' if base_dead == '1' else 'units'} at λ = 0"
     if out["dead_rise_every_step"]:
         dead = (f"Not every neuron gets activated: the stronger the penalty, the more units die, silent on every "
-                f"test digit ({out['dead_pct_at_detail']:.0f} % at {_lam(detail['lam'])}){survivors}.")
+                f"test digit ({out['dead_pct_at_detail']:.0f} % at {_lam(detail['lam'])}, {baseline}){survivors}.")
     else:
         dead = (f"Not every neuron gets activated: with a penalty many units die, silent on every test digit "
-                f"({out['dead_pct_at_detail']:.0f} % at {_lam(detail['lam'])}), though not more at every step "
+                f"({out['dead_pct_at_detail']:.0f} % at {_lam(detail['lam'])}, {baseline}), though not more at every step "
                 f"of λ{survivors}.")
     largest = records[-1]
     if any(_move(records[i - 1], records[i], "test_accuracy") > 0 for i in range(1, len(records))):
@@ -687,8 +692,14 @@ def code_findings(runs) -> dict:
     reach = ("reaches a local code on average" if out["reaches_local"] else
              f"reaches a local code: the sparsest λ still averages {_units(out['min_avr'])} active units per "
              "test digit")
-    cells = ("and the busy units of the sparsest runs are not grandmother cells" if out["grandmother_classes_max"] < CLASSES
-             else "and the sparsest runs have a grandmother cell for every class")
+    if out["grandmother_cells_max"] == 0:
+        cells = "and none of the units of the sparsest runs is a grandmother cell"
+    elif out["grandmother_classes_max"] < CLASSES:
+        cells = (f"and the sparsest runs are not codes of grandmother cells (at most {out['grandmother_cells_max']} of "
+                 f"a run's units {'counts' if out['grandmother_cells_max'] == 1 else 'count'} as one, for at most "
+                 f"{out['grandmother_classes_max']} of the {CLASSES} classes)")
+    else:
+        cells = "and the sparsest runs have a grandmother cell for every class"
     dense = ("sparse, not dense, by the neural-codes chapter's definition" if out["code_kinds"][0] == "sparse" else
              f"{out['code_kinds'][0]} by the neural-codes chapter's definition")
     out["lesson_local_sentence"] = (
@@ -703,7 +714,8 @@ def _code_kinds(records: list[dict], n: int) -> dict:
     base = records[0]
     definitions = (f"For N = {n} units, a local code has one active unit per "
                    f"item (an activity ratio of 1/{n} = {_pct(1 / n, 2)}), a dense code half of them ({dense}, "
-                   f"{_pct(dense / n)}), and a sparse code anything in between.")
+                   f"{_pct(dense / n)}), and a sparse code anything in between; as there, the definitions are applied to "
+                   "the mean number of active units per test digit, the AVR.")
     if all(kind == "sparse" for kind in kinds):
         where = (f"Every run of the grid holds a sparse code by that definition, λ = 0 included: without a penalty "
                  f"{spread_text(base, 'activity_ratio_test', lambda v: _pct(v, 1))} of the units are active per test "
@@ -784,7 +796,8 @@ def _grandmother(groups: dict, n: int) -> dict:
                     f"{plural([c for c in s['classes_uncovered'] if c > 0], 'class has', 'classes have')} no unit "
                     "that fires on even half of its digits.")
         parts.append(head + tail)
-    strict = (f"A grandmother cell, read strictly, fires on at least {_pct(GRANDMOTHER_COVERAGE)} of one class's digits "
+    strict = (f"Read literally, a grandmother cell fires on every digit of its class and on no other; we count a unit "
+              f"as one more leniently, when it fires on at least {_pct(GRANDMOTHER_COVERAGE)} of one class's digits "
               f"and puts at least {_pct(SELECTIVE_SHARE)} of its firing there. A run has "
               + _and([f"none at {_lam(lam)}" if max(s["grandmother"]) == 0 else
                       f"{_count_range(s['grandmother'])} such "
@@ -806,13 +819,14 @@ def _grandmother(groups: dict, n: int) -> dict:
                         f"{_units(float(np.mean(s['avr'])))} units on average, not one.")
         if broad:
             verdict += (f" At {_and([_lam(lam) for lam in broad])} the firing has collapsed onto a few units, the "
-                        f"median one firing for {BROAD_CLASSES} classes or more: the opposite of grandmother cells, a "
-                        "class told apart by which of these few units fire together.")
+                        f"median one firing for {BROAD_CLASSES} classes or more: far from grandmother cells, no one of "
+                        "these units names a class, so a class can only be read from several of them at once.")
     mean = lambda key: {lam: float(np.mean(s[key])) for lam, s in per_lam.items()}  # noqa: E731
     return {"carriers": mean("carriers"), "alive_units": mean("alive"), "carrier_share_median": mean("carrier_share"),
             "carrier_coverage_median": mean("carrier_coverage"), "carrier_classes_median": mean("carrier_classes"),
             "grandmother_cells": mean("grandmother"), "classes_uncovered": mean("classes_uncovered"),
             "grandmother_classes_max": max(max(s["grandmother_classes"]) for s in per_lam.values()),
+            "grandmother_cells_max": max(max(s["grandmother"]) for s in per_lam.values()),
             "closest_to_grandmother": closest, "broad_carriers": broad,
             "selectivity_definitions_sentence": (
                 f"For each unit that fires on some test digit we read its firing rate on each of the {CLASSES} "
@@ -839,13 +853,17 @@ def _sparseness_measures(groups: dict, records: list[dict], n: int) -> dict:
                  f"does not exceed the {equal_hoyer:.2f} that {_units(base['avr_test'])} equal values would score."))
     penalised = records[1:]
     lows = {key: min(r[key] for r in penalised) for key in ("population_sparseness_test", "hoyer_sparseness_test")}
+    highs = {key: max(r[key] for r in penalised) for key in lows}
     avr_span = max(r["avr_test"] for r in penalised) / min(r["avr_test"] for r in penalised)
     crowd = all(v >= 0.95 for v in lows.values())
     if crowd:
         saturate = (f"With a penalty both crowd against 1 (population sparseness {lows['population_sparseness_test']:.4f} "
-                    f"or more, Hoyer {lows['hoyer_sparseness_test']:.3f} or more, at every λ > 0) while the count of "
+                    f"to {highs['population_sparseness_test']:.4f}, Hoyer {lows['hoyer_sparseness_test']:.3f} to "
+                    f"{highs['hoyer_sparseness_test']:.3f}, over the λ > 0 of the grid) while the count of "
                     f"active units still varies {avr_span:.1f}-fold across the same runs: near the local end, the "
-                    "count tells the runs apart and the graded measures hardly do.")
+                    "count separates the runs by a factor, the graded measures by "
+                    f"{highs['population_sparseness_test'] - lows['population_sparseness_test']:.4f} and "
+                    f"{highs['hoyer_sparseness_test'] - lows['hoyer_sparseness_test']:.3f} on their scale of 0 to 1.")
     else:
         saturate = (f"With a penalty they rise (population sparseness from {lows['population_sparseness_test']:.3f}, "
                     f"Hoyer from {lows['hoyer_sparseness_test']:.3f}) and still separate the runs.")
