@@ -140,6 +140,8 @@ EXPERIMENTS.update({
         description="3x3 conv, stride 2, 200 ReLU maps (39,200 units) -> 10, L1 on the feature maps (the source's second experiment)",
         build_model=_cnn,
         grid=SOURCE_CNN_LAMS,
+        seeds=(0, 1),  # a second seed at the λ of the bounded-readout run, with the readout norms recorded
+        seeded_grid=(BOUNDED_READOUT_LAM,),
     ),
     "cae_transpose": Experiment(
         name="cae_transpose",
