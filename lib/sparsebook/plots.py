@@ -66,6 +66,17 @@ def _mean_and_range(values) -> tuple[float, float, float]:
     return mean, mean - float(values.min()), float(values.max()) - mean
 
 
+def _draw_seeded(ax, xs: list, ys: list, marker: str, label: str):
+    """One line through the seeds' means ``xs``/``ys`` (from :func:`_mean_and_range`); bars where seeds differ."""
+    x, y = [a[0] for a in xs], [a[0] for a in ys]
+    if any(a[1] or a[2] for a in xs + ys):
+        ax.errorbar(x, y, xerr=np.array([a[1:] for a in xs]).T, yerr=np.array([a[1:] for a in ys]).T,
+                    marker=marker, label=label, capsize=2)
+    else:
+        ax.plot(x, y, marker=marker, label=label)
+    return x, y
+
+
 def accuracy_vs_avr(series: dict, ax=None, avr_key: str = "avr_test", annotate: str | None = None):
     """Test accuracy against AVR (log scale), one line per series.
 
@@ -83,12 +94,7 @@ def accuracy_vs_avr(series: dict, ax=None, avr_key: str = "avr_test", annotate: 
         groups = _seed_groups(runs)
         avr = [_mean_and_range([run.get(avr_key, run.get("avr_train_batch")) for run in g]) for g in groups]
         accuracy = [_mean_and_range([run["test_accuracy"] for run in g]) for g in groups]
-        x, y = [a[0] for a in avr], [a[0] for a in accuracy]
-        if any(len(g) > 1 for g in groups):
-            ax.errorbar(x, y, xerr=np.array([a[1:] for a in avr]).T, yerr=np.array([a[1:] for a in accuracy]).T,
-                        marker=marker, label=label, capsize=2)
-        else:
-            ax.plot(x, y, marker=marker, label=label)
+        x, y = _draw_seeded(ax, avr, accuracy, marker, label)
         if label == annotate:
             for g, a, acc in zip(groups, x, y):
                 ax.annotate(f"λ={format_lam(g[0]['lam'])}", (a, acc), textcoords="offset points",
@@ -162,12 +168,7 @@ def frontier(series: dict, y_key: str, x_key: str = "l0_test", ax=None, ylabel: 
         ys = [_mean_and_range([run[y_key] for run in g]) for g in groups]
         order = np.argsort([x[0] for x in xs], kind="stable")
         groups, xs, ys = [groups[i] for i in order], [xs[i] for i in order], [ys[i] for i in order]
-        x, y = [a[0] for a in xs], [a[0] for a in ys]
-        if any(len(g) > 1 for g in groups):
-            ax.errorbar(x, y, xerr=np.array([a[1:] for a in xs]).T, yerr=np.array([a[1:] for a in ys]).T,
-                        marker=marker, label=label, capsize=2)
-        else:
-            ax.plot(x, y, marker=marker, label=label)
+        x, y = _draw_seeded(ax, xs, ys, marker, label)
         for g, xi, yi in zip(groups, x, y):
             ax.annotate(format_strength(g[0]), (xi, yi), textcoords="offset points", xytext=(4, 4), fontsize=7)
     ax.set_xscale("log")

@@ -7,10 +7,9 @@ import numpy as np
 from ..plots import format_lam
 
 
-def check_runs(runs, fields: tuple, what: str, *, advice: str, grid: bool = False) -> list[dict]:
-    """``runs`` (run records) sorted by λ, after checking that each is a dict holding ``fields``
-    and that no λ repeats; ``grid``: λ = 0 and at least two λ > 0 are required too. ``advice``
-    ends the message of a missing field (where such runs come from)."""
+def check_records(runs, fields: tuple, what: str, *, advice: str) -> list[dict]:
+    """``runs`` as a list, after checking that it is a non-empty list of dicts each holding ``fields``;
+    ``advice`` ends the message of a missing field (where such runs come from)."""
     if not isinstance(runs, (list, tuple)) or not runs:
         raise ValueError(f"{what} must be a non-empty list of run records (dicts)")
     for i, run in enumerate(runs):
@@ -19,7 +18,14 @@ def check_runs(runs, fields: tuple, what: str, *, advice: str, grid: bool = Fals
         missing = [field for field in fields if field not in run]
         if missing:
             raise ValueError(f"{what}[{i}] (λ = {run.get('lam')}) lacks {missing}; {advice}")
-    runs = sorted(runs, key=lambda run: run["lam"])
+    return list(runs)
+
+
+def check_runs(runs, fields: tuple, what: str, *, advice: str, grid: bool = False) -> list[dict]:
+    """``runs`` (run records) sorted by λ, after checking that each is a dict holding ``fields``
+    and that no λ repeats; ``grid``: λ = 0 and at least two λ > 0 are required too. ``advice``
+    ends the message of a missing field (where such runs come from)."""
+    runs = sorted(check_records(runs, fields, what, advice=advice), key=lambda run: run["lam"])
     lams = [run["lam"] for run in runs]
     if len(set(lams)) != len(lams):
         raise ValueError(f"{what} holds two runs with the same λ: {lams}")

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..codes import dense_active
 from ..plots import format_lam
-from . import by_strength, check_runs, count_text as _count, mean_records, run_at, seeds_text, spread_text
+from . import by_strength, check_records, check_runs, count_text as _count, mean_records, run_at, seeds_text, spread_text
 from . import trend as _plain_trend
 from .cnn import maps_carrying
 from ..sweep import READOUT_MAX_NORM
@@ -161,15 +161,8 @@ def _check_runs(runs, fields: tuple, what: str, grid: bool = True) -> list[dict]
 def _check_seeded(runs, fields: tuple, what: str, grid: bool = True) -> tuple[dict, list[dict]]:
     """``(groups, records)`` of runs that may hold several seeds per λ: ``{λ: [runs]}`` and one
     merged record per λ (:func:`sparsebook.findings.mean_records`), sorted by λ."""
-    if not isinstance(runs, (list, tuple)) or not runs:
-        raise ValueError(f"{what} must be a non-empty list of run records (dicts)")
-    for i, run in enumerate(runs):
-        if not isinstance(run, dict):
-            raise TypeError(f"{what}[{i}] must be a dict (a run record), got {type(run).__name__}")
-        missing = [field for field in fields if field not in run]
-        if missing:
-            raise ValueError(f"{what}[{i}] (λ = {run.get('lam')}) lacks {missing}; pass the runs of "
-                             "results/mlp.json (results/mlp_bounded.json for the bounded runs)")
+    check_records(runs, fields, what,
+                  advice="pass the runs of results/mlp.json (results/mlp_bounded.json for the bounded runs)")
     groups = {lam: sorted(group, key=lambda run: run["seed"]) for lam, group in by_strength(list(runs)).items()}
     lams = list(groups)
     if grid and (lams[0] != 0 or len(lams) < 3):
