@@ -28,12 +28,15 @@ def committed():
 @pytest.fixture(scope="module")
 def context():
     """What the page glues beside findings: dead units, the reconstruction in context, the source's
-    rows paired at 2λ, and the bounded run against the free one."""
+    rows paired at 2λ, the bounded run against the free one and the classifier's seeds as a yardstick."""
     full = {decoder: load_results(results_path(f"cae_{decoder}", "full"))["runs"] for decoder in f.DECODERS}
     bounded = load_results(results_path("cae_transpose_bounded", "full"))["runs"]
-    return {**f.dead_units(full), **f.reconstruction_context(full, load_study("code_baselines")[0]),
-            **f.source_pairing(full["transpose"], source_runs("cae_transpose")),
-            **f.bounded_autoencoder(full["transpose"], bounded, READOUT_MAX_NORM)}
+    out = {**f.dead_units(full), **f.reconstruction_context(full, load_study("code_baselines")[0]),
+           **f.source_pairing(full["transpose"], source_runs("cae_transpose")),
+           **f.bounded_autoencoder(full["transpose"], bounded, READOUT_MAX_NORM)}
+    cnn = load_results(results_path("cnn", "full"))["runs"]
+    out.update(f.seed_scale(cnn, bounded[0]["lam"], out["bounded_avr_ratio"], out["bounded_points"]))
+    return out
 
 
 def test_committed_auto_encoders_keep_more_units_active_than_the_classifier_alone(committed):
@@ -130,6 +133,7 @@ def test_committed_sub_pixel_code_becomes_sparse_later_at_every_positive_lam(com
         committed["sparsity_speed_grid_sentence"])
     assert committed["lesson_subpixel_sentence"].startswith(
         "The sub-pixel decoder's code becomes sparse later than the transposed convolution's at every λ > 0")
+    assert committed["lesson_subpixel_sentence"].endswith("(one seed of each decoder at each λ).")
 
 
 def test_committed_sub_pixel_reconstructs_the_test_digits_better_at_three_of_five_lams(committed):
@@ -454,8 +458,10 @@ def test_findings_refuses_runs_it_cannot_read(committed):
         f.findings(full["transpose"], full["subpixel"], cnn, source, [dict(weighted[0], reconstruction_weight=1.0)])
     with pytest.raises(ValueError, match="lacks"):
         f.findings(full["transpose"], full["subpixel"], cnn, source, full["transpose"])
-    with pytest.raises(ValueError, match="same λ"):
+    with pytest.raises(ValueError, match="same λ and seed"):
         f.findings(full["transpose"], full["subpixel"], cnn + cnn[:1], source, weighted)
+    with pytest.raises(ValueError, match=r"cnn\[0\].*lacks"):
+        f.findings(full["transpose"], full["subpixel"], [{"lam": 0.0}], source, weighted)
     with pytest.raises(ValueError, match="share their steps and data sizes"):
         f.findings(full["transpose"], full["subpixel"], cnn, source, [dict(weighted[0], steps=1_500)])
     assert np.isfinite(committed["weight200_acc"])
@@ -483,7 +489,27 @@ def test_committed_reconstruction_in_context(context):
                                                        "over-complete")
 
 
+def test_findings_merge_the_classifiers_seeds(committed):
+    """results/cnn.json holds a second seed at λ = 1e-4: the page's verdicts use λ = 0 and 1e-5 and do not move
+    when another seed lands at any λ; a seed at λ = 0 moves the baseline to the mean of the seeds."""
+    full = {decoder: load_results(results_path(f"cae_{decoder}", "full"))["runs"] for decoder in f.DECODERS}
+    cnn = load_results(results_path("cnn", "full"))["runs"]
+    source = source_runs("cae_transpose")
+    weighted = load_results(results_path("cae_transpose_weight200", "full"))["runs"]
+    seed0 = [run for run in cnn if run.get("seed", 0) == 0]
+    extra = [dict(run, seed=7, avr_test=2 * run["avr_test"]) for run in seed0 if run["lam"] == 1e-4]
+    found = f.findings(full["transpose"], full["subpixel"], seed0 + extra, source, weighted)
+    assert found["cnn_avr_0"] == committed["cnn_avr_0"]
+    assert found["activity_vs_cnn_sentence"] == committed["activity_vs_cnn_sentence"]
+    base = next(run for run in seed0 if run["lam"] == 0)
+    found = f.findings(full["transpose"], full["subpixel"], seed0 + [dict(base, seed=7, avr_test=0.0)], source,
+                       weighted)
+    assert found["cnn_avr_0"] == pytest.approx(base["avr_test"] / 2)
+
+
 def test_committed_source_rows_pair_with_our_runs_at_twice_their_lam(context):
+    assert context["source_bug1_example"] == ("its row for λ = 5e-5 is a run at our λ = 1e-4, the only row of its grid "
+                                              "that lands on ours")
     assert context["source_effective_lams"] == [0.0, 2e-5, 1e-4, 2e-4, 1e-3]
     assert context["source_paired_lams"] == [5e-5] and context["source_denser_paired"] == 1
     assert ("its row at λ = 5e-5 (trained with 1e-4) reaches 0.9738 with 3,881 active units on a training batch, our "
@@ -532,9 +558,12 @@ def test_source_pairing_branches():
     assert found["source_pairing_sentence"].startswith(
         "Paired instead by the λ each of the source's runs trained with (twice its row's, bug 1), λ = 0 is unaffected, "
         "and of its other 2 rows 2 have a run of ours at that λ: its row at λ = 1e-5 (trained with 2e-5)")
+    assert found["source_bug1_example"] == ("its row for λ = 1e-5 is a run at our λ = 2e-5; its row for λ = 2e-5 is a "
+                                            "run at our λ = 4e-5")
     found = f.source_pairing(ours[:2], source)
     assert found["source_paired_lams"] == [] and found["source_pairing_sentence"].endswith(
         "none of its other 2 rows has a run of ours at that λ.")
+    assert found["source_bug1_example"] == "none of its penalised rows lands on a λ of our grid"
     found = f.source_pairing(ours[:3], source)
     assert "of its other 2 rows only 1 has a run of ours at that λ: its row at λ = 1e-5" in \
         found["source_pairing_sentence"]
@@ -617,7 +646,13 @@ def test_bounded_autoencoder_compares_the_bounded_run_with_the_free_one():
                                               "points less accurate.")
     assert "the active maps' decoder atoms sit at the bound, held there by the constraint (150 of the 150 maps" in \
         found["bounded_norms_sentence"]
+    assert "(150 of the 150 maps active on some test digit within 5 % of it)." in found["bounded_norms_sentence"]
     assert "carries neither readout nor decoder norms" in found["bounded_norms_sentence"]
+    split = f.bounded_autoencoder(free, [dict(bounded, decoder_atom_norms=[1.0] * 100 + [0.2] * 100)])
+    assert ("(100 of the 150 maps active on some test digit within 5 % of it: most live maps' atoms sit at the bound, "
+            "and the mean is pulled down by the rest)") in split["bounded_norms_sentence"]
+    few = f.bounded_autoencoder(free, [dict(bounded, decoder_atom_norms=[1.0] * 50 + [0.2] * 150)])
+    assert "(50 of the 150 maps active on some test digit within 5 % of it)." in few["bounded_norms_sentence"]
     assert found["bounded_why_sentence"].startswith("Closing the dodge makes the penalty bite harder: without room to "
                                                     "grow its readout and decoder")
     assert found["lesson_bounded_sentence"].endswith("closing the dodge makes the code sparser.")
@@ -644,10 +679,34 @@ def test_committed_bounded_readers_make_a_denser_code_and_a_worse_reconstruction
         "reconstruction error (5.4e-05 per pixel, 12.3 times the free run's)")
     assert context["bounded_sentence"].endswith("the bounded code is 2.0 times denser (more active units) and about as "
                                                 "accurate.")
-    assert "(69 of the 97 maps active on some test digit within 5 % of it)" in context["bounded_norms_sentence"]
+    assert ("(69 of the 97 maps active on some test digit within 5 % of it: most live maps' atoms sit at the bound, "
+            "and the mean is pulled down by the rest)") in context["bounded_norms_sentence"]
     assert "carries neither readout nor decoder norms" in context["bounded_norms_sentence"]
     assert not context["free_climbs_back"] and not context["bounded_climbs_back"]
     assert context["bounded_why_sentence"].startswith(
         "The bounded code is the denser, and on the last training batches it carries 3.7 times the free code's L1 norm "
         "per digit (60.0 against 16.2)")
     assert context["lesson_bounded_sentence"].endswith("with them the code became sparser.")
+
+
+def test_committed_seed_scale_from_the_classifiers_two_seeds(context):
+    """The classifier's seeds at the bounded run's λ (results/cnn.json) as a yardstick for the one-seed comparison."""
+    cnn = load_results(results_path("cnn", "full"))["runs"]
+    found = f.seed_scale(cnn, 1e-4, context["bounded_avr_ratio"], context["bounded_points"])
+    assert found["seed_scale_seeds"] >= 2
+    assert found["seed_scale_sparsity_beyond"] and not found["seed_scale_accuracy_beyond"]
+    assert found["seed_scale_avr_ratio"] < context["bounded_avr_ratio"]
+    assert "the bounded and free auto-encoders differ by a factor 2.04 in active units, larger than that spread, and " \
+        "by 0.14 points in accuracy, within it." in found["seed_scale_sentence"]
+
+
+def test_seed_scale_branches():
+    cnn = [_run(1e-4, avr_test=40.0, test_accuracy=0.96, seed=0), _run(1e-4, avr_test=60.0, test_accuracy=0.97, seed=1)]
+    within = f.seed_scale(cnn, 1e-4, 1 / 1.2, 0.5)
+    assert within["seed_scale_sentence"].endswith("differ by a factor 1.20 in active units, within that spread, and "
+                                                  "by 0.50 points in accuracy, within it.")
+    assert "differ by a factor 1.50 (40, 60)" in within["seed_scale_sentence"]
+    beyond = f.seed_scale(cnn, 1e-4, 3.0, -2.0)
+    assert beyond["seed_scale_sparsity_beyond"] and beyond["seed_scale_accuracy_beyond"]
+    one = f.seed_scale(cnn[:1], 1e-4, 3.0, -2.0)
+    assert one["seed_scale_seeds"] == 1 and "not measured here" in one["seed_scale_sentence"]

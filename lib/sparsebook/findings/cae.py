@@ -82,6 +82,25 @@ def _check_runs(runs, fields: tuple, what: str) -> list[dict]:
 
 # --- the full-size runs ------------------------------------------------------------------------
 
+def _cnn_runs(cnn) -> list[dict]:
+    """The classifier's runs, one record per λ: ``results/cnn.json`` holds several seeds at some λ
+    (seed 1 at the bounded-readout run's λ), merged by :func:`~sparsebook.findings.mean_records`; the
+    same seed twice at one λ is refused."""
+    if not isinstance(cnn, (list, tuple)) or not cnn:
+        raise ValueError("cnn must be a non-empty list of run records (dicts)")
+    for i, run in enumerate(cnn):
+        if not isinstance(run, dict):
+            raise TypeError(f"cnn[{i}] must be a dict (a run record), got {type(run).__name__}")
+        missing = [field for field in CNN_FIELDS if field not in run]
+        if missing:
+            raise ValueError(f"cnn[{i}] (λ = {run.get('lam')}) lacks {missing}; pass the runs of "
+                             "load_results(...)['runs']")
+    keys = [(run["lam"], run.get("seed", 0)) for run in cnn]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"cnn holds two runs with the same λ and seed: {sorted(keys)}")
+    return _check_runs(mean_records(cnn), CNN_FIELDS, "cnn")
+
+
 def findings(transpose, subpixel, cnn, source, weight200) -> dict:
     """The chapter's conclusions from the full-size runs.
 
@@ -91,7 +110,8 @@ def findings(transpose, subpixel, cnn, source, weight200) -> dict:
         The records of ``results/cae_transpose.json`` and ``results/cae_subpixel.json``, on
         the same λ grid (0, 1e-5, ..., with 1e-4 among them).
     cnn : list of dict
-        The records of ``results/cnn.json`` (the encoder and classifier without a decoder).
+        The records of ``results/cnn.json`` (the encoder and classifier without a decoder); several
+        seeds at one λ are merged (their mean), the page uses its runs at λ = 0 and 1e-5.
     source : list of dict
         ``sparsebook.reference.source_runs("cae_transpose")``, on the same grid.
     weight200 : list of dict
@@ -105,7 +125,7 @@ def findings(transpose, subpixel, cnn, source, weight200) -> dict:
     """
     runs = {"transpose": _check_runs(transpose, RUN_FIELDS, "transpose"),
             "subpixel": _check_runs(subpixel, RUN_FIELDS, "subpixel")}
-    cnn = _check_runs(cnn, CNN_FIELDS, "cnn")
+    cnn = _cnn_runs(cnn)
     source = _check_runs(source, SOURCE_FIELDS, "source")
     weight200 = _check_runs(weight200, RUN_FIELDS + ("reconstruction_weight",), "weight200")
     lams = [run["lam"] for run in runs["transpose"]]
@@ -577,7 +597,7 @@ def lessons(out: dict) -> dict:
         listed = " and ".join(f"{_lam(lam)} (better with {WITH[winner]})" for lam, winner in agree)
         recon = (f"the two measures of the reconstruction agree on a ranking only at {listed}, and disagree at "
                  f"the other {n - len(agree)}")
-    subpixel = f"The sub-pixel decoder's code becomes sparse {speed}; {recon}."
+    subpixel = f"The sub-pixel decoder's code becomes sparse {speed}; {recon} (one seed of each decoder at each λ)."
     weight = f"{out['reconstruction_weight']:g}"
     if out["weight200_lowers_accuracy"]:
         bug = (f"The source's decoder counted the reconstruction {weight} times, which lowers the accuracy of the "
@@ -706,7 +726,13 @@ def source_pairing(transpose: list[dict], source: list[dict]) -> dict:
         sentence = (f"{head} of its other {penalised} rows {which}{len(pairs)} {'has' if len(pairs) == 1 else 'have'} "
                     f"a run of ours at that λ: {listed}.")
     denser = sum(s["avr_train_batch"] > o["avr_train_batch"] for s, o in pairs)
-    return {"source_effective_lams": effective, "source_paired_lams": [s["lam"] for s, _ in pairs],
+    if pairs:
+        example = (f"its row for {_lam(pairs[0][0]['lam'])} is a run at our {_lam(pairs[0][1]['lam'])}, the only row "
+                   "of its grid that lands on ours" if len(pairs) == 1 else
+                   "; ".join(f"its row for {_lam(s['lam'])} is a run at our {_lam(o['lam'])}" for s, o in pairs))
+    else:
+        example = "none of its penalised rows lands on a λ of our grid"
+    return {"source_bug1_example": example, "source_effective_lams": effective, "source_paired_lams": [s["lam"] for s, _ in pairs],
             "source_denser_paired": denser, "source_pairing_sentence": sentence}
 
 
@@ -803,8 +829,10 @@ def bounded_autoencoder(free_runs, bounded_runs, bound: float = 1.0) -> dict:
         atom_summary["active_mean"] = float(atoms[live].mean())
     atom_text, atoms_at_bound = norms_text(atom_summary, bound, "decoder atom", "maps")
     at_bound = int((atoms[live] >= AT_BOUND * bound).sum())
+    most = (": most live maps' atoms sit at the bound, and the mean is pulled down by the rest"
+            if not atoms_at_bound and 2 * at_bound > live.sum() else "")
     norms_sentence = (f"In the bounded run {readout}; {atom_text} ({at_bound} of the {int(live.sum())} maps active "
-                      f"on some test digit within {100 * (1 - AT_BOUND):.0f} % of it).")
+                      f"on some test digit within {100 * (1 - AT_BOUND):.0f} % of it{most}).")
     if "readout_norms" in f or "decoder_atom_norms" in f:
         norms_sentence += " The free run's record carries norms too; the table gives them."
     else:
@@ -830,3 +858,29 @@ def bounded_autoencoder(free_runs, bounded_runs, bound: float = 1.0) -> dict:
             "bounded_phases_sentence": bounded_phases["sentence"],
             "bounded_why_sentence": why_sentence(kind, free_phases, bounded_phases, "readout and decoder"),
             "lesson_bounded_sentence": lesson}
+
+
+def seed_scale(cnn, lam: float, avr_ratio: float, points: float) -> dict:
+    """The classifier's seeds at ``lam`` (``results/cnn.json``) as a yardstick for a one-seed comparison of the
+    auto-encoder at that λ: ``avr_ratio`` (bounded / free active units) and ``points`` (accuracy difference)."""
+    runs = [run for run in cnn if np.isclose(run["lam"], lam, rtol=1e-9, atol=0)]
+    if len(runs) < 2:
+        return {"seed_scale_seeds": len(runs), "seed_scale_sentence": (
+            "The auto-encoder has one seed at each setting and the classifier without a decoder has no second seed "
+            f"at {_lam(lam)}, so the seeds' spread is not measured here.")}
+    avr = [run["avr_test"] for run in runs]
+    acc = [run["test_accuracy"] for run in runs]
+    spread_ratio, spread_points = max(avr) / min(avr), 100 * (max(acc) - min(acc))
+    seeds = len(runs)
+    ratio = max(avr_ratio, 1 / avr_ratio)
+    sparsity = ("larger than" if ratio > spread_ratio else "within")
+    accuracy = ("larger than" if abs(points) > spread_points else "within")
+    sentence = (f"For the scale of seed-to-seed variation, which one seed of each auto-encoder cannot show: the "
+                f"classifier without a decoder has {seeds} seeds at {_lam(lam)}, whose counts of active units differ "
+                f"by a factor {spread_ratio:.2f} ({', '.join(_units(a) for a in sorted(avr))}) and whose test "
+                f"accuracies by {spread_points:.2f} points ({', '.join(f'{a:.4f}' for a in sorted(acc))}); the "
+                f"bounded and free auto-encoders differ by a factor {ratio:.2f} in active units, {sparsity} that "
+                f"spread, and by {abs(points):.2f} points in accuracy, {accuracy} it.")
+    return {"seed_scale_seeds": seeds, "seed_scale_avr_ratio": spread_ratio, "seed_scale_points": spread_points,
+            "seed_scale_sparsity_beyond": ratio > spread_ratio, "seed_scale_accuracy_beyond": abs(points) > spread_points,
+            "seed_scale_sentence": sentence}
