@@ -191,6 +191,11 @@ def test_plane_face_sentence_both_ways():
     sentence = found["plane_face_sentence"]
     assert "At λ = 0.01, all 2 points use exactly those atoms; for 1 point they are not the two atoms closest" in sentence
     assert sentence.endswith("At every λ shown, no point uses an atom off its edge.")
+    # every least-ℓ1 code uses only atoms on the crossed edge; not every one uses the two ends (a fifth
+    # atom on the edge ties), so the sentence claims that of one such code only
+    assert "A code with that norm uses only atoms that lie, with their signs, on the edge" in sentence
+    assert "one such code uses just the two at the ends of that edge" in sentence
+    assert "a code with that norm uses the atoms at the two ends" not in sentence
     wrong = exact.copy()
     wrong[1] = [0.5, 0.0, 0.0, 0.5]  # the second point on atoms 1 and 4: off its edge (atoms 2 and 3)
     found = coding.plane_face_findings(D, points[1:], {0.01: wrong[1:], 2.0: wrong[1:]})
@@ -312,8 +317,11 @@ def test_threshold_change_sentence_every_way():
     assert found["threshold_change_sentence"] == (
         "In this small run, the threshold −b/‖w‖ falls from 0.50 (every unit of the untrained layer) to 0.20 on "
         "average (0.10 to 0.30 across units), while the codes go from 100 to 20.0 active atoms per digit: the "
-        "trained layer is sparser with a lower threshold, so its extra zeros come from where its weights now "
-        "point, no longer along the atoms, not from a higher bar.")
+        "trained layer is sparser with a lower threshold (no unit raised its own), so its extra zeros come from "
+        "where its weights now point, no longer along the atoms, not from a higher bar.")
+    found = coding.threshold_change_findings([0.5, 0.5, 0.5], [0.1, 0.2, 0.6], 100.0, 20.0, "Here")
+    assert found["threshold_raised_units"] == 1 and "(only 1 of the 3 units raised their own)" in (
+        found["threshold_change_sentence"])
     found = coding.threshold_change_findings([0.4, 0.6], [0.7, 0.9], 100.0, 20.0, "Here")
     assert found["threshold_rises"] and "rises from 0.50 (the untrained layer's mean)" in (
         found["threshold_change_sentence"])

@@ -318,7 +318,7 @@ def min_l1_codes(D, points) -> np.ndarray:
 
 def plane_face_findings(D, points, codes_by_lam) -> dict:
     """The 2-D example against the geometry of the ℓ1 norm: at the smallest λ, how many points use
-    exactly the signed atoms of the edge their ray crosses (:func:`min_l1_codes`); for how many
+    exactly the signed atoms at the ends of the edge their ray crosses (:func:`min_l1_codes`); for how many
     those are not the two signed atoms closest in direction; and whether any point uses an atom
     off its edge at some λ. ``codes_by_lam`` maps each λ to the (n, K) codes FISTA found."""
     if not codes_by_lam:
@@ -345,8 +345,9 @@ def plane_face_findings(D, points, codes_by_lam) -> dict:
     n_differ = int(differ.sum())
     sentence = ("The dashed polygon is the convex hull of the atoms and their negatives, the image through D of "
                 "the codes of ℓ1 norm at most 1. The least ℓ1 norm of an exact code of a point is the factor by "
-                "which the polygon must grow to reach it, and a code with that norm uses the atoms at the two "
-                "ends of the edge that the ray from the origin through the point crosses, with their signs. ")
+                "which the polygon must grow to reach it. A code with that norm uses only atoms that lie, with "
+                "their signs, on the edge that the ray from the origin through the point crosses, and one such "
+                "code uses just the two at the ends of that edge. ")
     at = f"At λ = {lams[0]:g}, "
     sentence += (f"{at}all {n} points use exactly those atoms" if exact == n else
                  f"{at}{exact} of the {n} points use exactly those atoms")
@@ -578,15 +579,21 @@ def threshold_change_findings(untrained, trained, untrained_l0: float, trained_l
                 f"{_signed(after['mean'])} on average ({_signed(after['min'])} to {_signed(after['max'])} across "
                 "units), while the codes go from "
                 f"{untrained_l0:,.0f} to {trained_l0:,.1f} active atoms per digit")
+    raised = None  # units whose own threshold rose, when both are given per unit
+    if not isinstance(untrained, dict) and not isinstance(trained, dict) and np.size(untrained) == np.size(trained):
+        raised = int(np.sum(np.asarray(trained, dtype=np.float64) > np.asarray(untrained, dtype=np.float64)))
     if sparser and not rises:
-        sentence += (": the trained layer is sparser with a lower threshold, so its extra zeros come from where its "
-                     "weights now point, no longer along the atoms, not from a higher bar.")
+        few = ("" if raised is None else
+               f" (only {raised:,} of the {np.size(trained):,} units raised their own)" if raised else
+               " (no unit raised its own)")
+        sentence += (f": the trained layer is sparser with a lower threshold{few}, so its extra zeros come from "
+                     "where its weights now point, no longer along the atoms, not from a higher bar.")
     elif sparser:
         sentence += ": a higher bar, measured against the weights, and sparser codes."
     else:
         sentence += "."
     return {"threshold_before": before, "threshold_after": after, "threshold_rises": rises,
-            "threshold_sparser": sparser, "threshold_change_sentence": sentence}
+            "threshold_sparser": sparser, "threshold_raised_units": raised, "threshold_change_sentence": sentence}
 
 
 def encoder_findings(encoder: dict, atom_norms=None) -> dict:
