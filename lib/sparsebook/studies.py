@@ -365,7 +365,7 @@ register_study(Study("coding_encoder", "one ISTA step, a trained ReLU layer and 
 
 # -- code_baselines: what a code must beat, for the TensorFlow chapters -----------------------
 
-BASELINE_WIDTHS = (784, 1024)  #: Widths of the random ReLU projections: the MLP's layer and the auto-encoders'.
+BASELINE_WIDTHS = (784, 1024)  #: Widths of the random ReLU projections (the MLP's layer and the auto-encoders').
 BASELINE_SEEDS = (0, 1, 2)  #: Seeds of the random projections.
 INK_LEVEL = 0.5  #: A pixel brighter than this counts as ink.
 

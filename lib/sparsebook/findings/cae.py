@@ -697,7 +697,7 @@ def reconstruction_context(runs: dict, baselines: dict) -> dict:
     return out
 
 
-SOURCE_LAM_FACTOR = 2.0  #: The source added its penalty twice (bug 1): its row at λ trained with 2λ.
+SOURCE_LAM_FACTOR = 2.0  #: The source added its penalty twice (bug 1), so its row at λ trained with 2λ.
 
 
 def source_pairing(transpose: list[dict], source: list[dict]) -> dict:

@@ -33,7 +33,7 @@ SAME_ACTIVITY_PERCENT = 10.0  #: Two AVRs closer than this (relative, %) are "ab
 SAME_CUT_RATIO = 1.25  #: Two reductions of activity within this factor of each other are "about as large".
 EXAMPLE_LAM = 1e-4  #: The λ whose numbers illustrate the comparison with the fully connected network.
 ACTIVITY_SHARE = 0.9  #: The share of the activity whose carrying maps the chapter counts.
-SAME_SPARSITY_RATIO = 1.25  #: Two AVRs within this factor of each other: "about as sparse" (one seed each).
+SAME_SPARSITY_RATIO = 1.25  #: Two AVRs within this factor of each other count as "about as sparse" (one seed each).
 AT_BOUND = 0.95  #: A readout norm at least this share of its bound "sits at the bound".
 
 
