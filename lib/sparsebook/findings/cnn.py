@@ -873,6 +873,16 @@ def bounded_readout(free_runs, bounded_runs, bound: float = 1.0) -> dict:
         subject = f"In the free run at {_lam(f['lam'])}" + (f" ({label(run)})" if several else "")
         free_phases.append(dict(phases_sentence(run, subject), label=label(run)))
     bounded_phases = phases_sentence(b, "In the bounded run")
+    common = {"bounded_lam": format_lam(b["lam"]), "bound": float(bound), "free_seeds": len(free_seeds),
+              "free_seeds_text": free_seeds_text, "bounded_seeds_text": seeds, "bounded_acc": b["test_accuracy"],
+              "bounded_avr": b["avr_test"], "free_acc": f["test_accuracy"], "free_avr": f["avr_test"],
+              "bounded_avr_ratio": ratio, "bounded_points": points, "bounded_readouts_at_bound": at_bound,
+              "free_has_norms": bool(measured), "free_readout_longer": grew,
+              "free_climbs_back": all(p["climbs_back"] for p in free_phases),
+              "bounded_climbs_back": bounded_phases["climbs_back"], "bounded_sentence": sentence,
+              "bounded_norms_sentence": norms_sentence,
+              "free_phases_sentence": " ".join(p["sentence"] for p in free_phases),
+              "bounded_phases_sentence": bounded_phases["sentence"]}
     if several:
         seeded = _seeds_verdict(free_seeds, b)
         why = _why_seeds(seeded, free_phases, bounded_phases, free_norms)
@@ -882,22 +892,12 @@ def bounded_readout(free_runs, bounded_runs, bound: float = 1.0) -> dict:
         lesson = (f"Holding each unit's readout at norm ≤ {bound:g} at {_lam(b['lam'])} ({'one bounded seed' if seeds == 'one seed' else seeds + ' bounded'}, "
                   f"{len(free_seeds)} free seeds): {size}{'but has only ' if size and not seeded['beyond'] else 'with ' if size else 'the code has '}"
                   f"{seeded['count_lesson']}, for {seeded['accuracy_lesson']}: {seeded['settled']}.")
-        return {"bounded_lam": format_lam(b["lam"]), "bound": float(bound), "bounded_seeds": _seeds_of(b),
-                "free_seeds": len(free_seeds), "free_seeds_text": free_seeds_text, "bounded_seeds_text": seeds,
-                "bounded_acc": b["test_accuracy"], "bounded_avr": b["avr_test"], "free_acc": f["test_accuracy"],
-                "free_avr": f["avr_test"], "bounded_avr_ratio": ratio, "bounded_points": points,
-                "bounded_kind": seeded["kind"], "bounded_count_beyond_spread": seeded["beyond"],
-                "bounded_ratio_min": seeded["ratio_min"], "bounded_ratio_max": seeded["ratio_max"],
-                "free_spread_ratio": seeded["spread_ratio"], "bounded_acc_within_free": seeded["acc_within"],
-                "bounded_l1_ratio_min": seeded_l1(free_phases, bounded_phases)[0],
-                "bounded_l1_ratio_max": seeded_l1(free_phases, bounded_phases)[1],
-                "bounded_readouts_at_bound": at_bound, "free_has_norms": bool(measured), "free_readout_longer": grew,
+        return {**common, "bounded_seeds": _seeds_of(b), "bounded_kind": seeded["kind"],
+                "bounded_count_beyond_spread": seeded["beyond"], "bounded_ratio_min": seeded["ratio_min"],
+                "bounded_ratio_max": seeded["ratio_max"], "free_spread_ratio": seeded["spread_ratio"],
+                "bounded_acc_within_free": seeded["acc_within"], "bounded_l1_ratio_min": lo,
+                "bounded_l1_ratio_max": hi,
                 "free_l1_falls": all(p["l1_falls"] for p in free_phases), "bounded_l1_falls": bounded_phases["l1_falls"],
-                "free_climbs_back": all(p["climbs_back"] for p in free_phases),
-                "bounded_climbs_back": bounded_phases["climbs_back"],
-                "bounded_sentence": sentence, "bounded_norms_sentence": norms_sentence,
-                "free_phases_sentence": " ".join(p["sentence"] for p in free_phases),
-                "bounded_phases_sentence": bounded_phases["sentence"],
                 "bounded_why_sentence": why, "lesson_bounded_sentence": lesson}
     compared = f"{seeds} against one free seed"
     why_seeds = (f"one bounded seed against {len(free_seeds)} free seeds" if several and seeds == "one seed"
@@ -916,18 +916,8 @@ def bounded_readout(free_runs, bounded_runs, bound: float = 1.0) -> dict:
                   "sparser": "closing the dodge makes the code sparser.",
                   "denser": "the free readout did not make the code less sparse; with it the code became "
                             "sparser."}[kind] if holds else "the free seeds do not agree on the verdict."))
-    return {"bounded_lam": format_lam(b["lam"]), "bound": float(bound), "bounded_seeds": len(b.get("seeds", [0])),
-            "free_seeds": len(free_seeds), "free_seeds_text": free_seeds_text, "bounded_seeds_text": seeds,
-            "bounded_acc": b["test_accuracy"], "bounded_avr": b["avr_test"], "free_acc": f["test_accuracy"],
-            "free_avr": f["avr_test"], "bounded_avr_ratio": ratio, "bounded_points": points, "bounded_kind": kind,
-            "bounded_verdict_holds_per_seed": holds,
-            "bounded_readouts_at_bound": at_bound, "free_has_norms": bool(measured), "free_readout_longer": grew,
-            "free_climbs_back": all(p["climbs_back"] for p in free_phases),
-            "bounded_climbs_back": bounded_phases["climbs_back"],
-            "bounded_sentence": sentence, "bounded_norms_sentence": norms_sentence,
-            "free_phases_sentence": " ".join(p["sentence"] for p in free_phases),
-            "bounded_phases_sentence": bounded_phases["sentence"],
-            "bounded_why_sentence": why, "lesson_bounded_sentence": lesson}
+    return {**common, "bounded_seeds": len(b.get("seeds", [0])), "bounded_kind": kind,
+            "bounded_verdict_holds_per_seed": holds, "bounded_why_sentence": why, "lesson_bounded_sentence": lesson}
 
 
 # --- the small live run ------------------------------------------------------------------------
