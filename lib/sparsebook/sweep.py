@@ -636,7 +636,7 @@ def _code_profile(model, x, y, batch_size: int, threshold: float = 0.0, per_clas
 def _unit_norms(kernel, unit_axis: int) -> np.ndarray:
     """The norm of the weights each code unit sends on: ``kernel``'s norms over every axis but ``unit_axis``."""
     w = np.asarray(kernel, dtype=np.float64)
-    return np.sqrt(np.moveaxis(w, unit_axis, 0).reshape(w.shape[unit_axis], -1).__pow__(2).sum(axis=1))
+    return np.sqrt((np.moveaxis(w, unit_axis, 0).reshape(w.shape[unit_axis], -1) ** 2).sum(axis=1))
 
 
 def _norm_summary(norms: np.ndarray, active: np.ndarray | None = None) -> dict:
