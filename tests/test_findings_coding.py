@@ -360,7 +360,8 @@ def test_negative_sentence_counts_the_atoms_with_negative_pixels():
 
 # -- the committed full-size studies: the verdicts the pages state --------------------------------
 
-STUDIES = ("coding_dictionary", "coding_objective", "coding_frontier", "coding_encoder_dictionary", "coding_encoder")
+STUDIES = ("coding_dictionary", "coding_objective", "coding_frontier", "coding_encoder_dictionary", "coding_encoder",
+           "coding_lista")
 
 
 class Committed(dict):
@@ -390,7 +391,7 @@ def test_committed_studies_are_full_size(committed):
 
 def test_results_stay_small():
     sizes = [path.stat().st_size for path in results_dir().glob("coding_*")]
-    assert len(sizes) == 10 and sum(sizes) < 8e6
+    assert len(sizes) == 12 and sum(sizes) < 8e6
 
 
 def test_the_norm_bound_verdict(committed):
@@ -472,6 +473,32 @@ def test_the_encoder_verdicts(committed):
     assert "crosses the curve" in found["crossing_sentence"]
 
 
+def test_the_lista_verdicts(committed):
+    summary, arrays = committed["coding_lista"]
+    assert summary["depths"] == [1, 2, 4, 8, 16] and summary["steps"] == 1000 and summary["n_test"] == 1000
+    assert summary["n_train"] == 60_000 and summary["shared_weights"]
+    assert [row["parameters"] for row in summary["rows"]] == [784 * 1568 + 1568] + [784 * 1568 + 1568**2 + 1568] * 4
+    for row in summary["rows"]:  # the table's columns are the tracked curves at T
+        assert row["ista"] == arrays["ista_objectives"][row["depth"] - 1]
+        assert row["fista"] == arrays["fista_objectives"][row["depth"] - 1]
+        assert row["untrained_objective"] == pytest.approx(row["ista"], rel=1e-6)
+    found = coding.lista_findings(summary, committed["coding_encoder"][0])
+    assert found["lista_untrained_difference"] < 1e-6 and "agree to 3e-7 at every depth" in found["lista_identity_sentence"]
+    assert found["lista_beats_ista"] == 5 and "is below ISTA at every depth" in found["lista_ista_sentence"]
+    assert "at T = 16, 12.2 % against 68.3 %" in found["lista_ista_sentence"]
+    assert found["lista_beats_fista"] == 5 and "below FISTA run for as many iterations at every depth" in \
+        found["lista_fista_sentence"]
+    assert "are worth 14, 22, 28, 35 and 42 FISTA iterations; that is 14 FISTA iterations per layer at T = 1 and " \
+        "2.6 at T = 16" in found["lista_fista_sentence"]
+    assert found["lista_gap_falls"] and not found["lista_reaches_optimum"]
+    assert "falls from 48.2 % at T = 1 to 12.2 % at T = 16, still above the optimum" in found["lista_depth_sentence"]
+    assert found["lista_short_training"] and found["lista_depth_beats_training"]
+    assert "Depth 16 after 1,000 steps is below that longer-trained single layer (12.2 % against 15.5 %)" in \
+        found["lista_one_layer_sentence"]
+    assert "worth 42 FISTA iterations" in found["lista_summary"]
+    assert all(row["lista_fista_iterations_worth"] is not None for row in summary["rows"])  # within the tracked 500
+
+
 def test_the_encoder_threshold_verdicts(committed):
     # one ISTA step zeroes an atom only when d_j^T x <= λ/2, for every unit alike (unit-norm atoms)
     summary, _ = committed["coding_encoder"]
@@ -521,3 +548,76 @@ def test_shown_codes_sentence_lists_the_counts():
     assert "the trained layer switches on 2 and 1" in sentence and sentence.endswith("and FISTA 1 and 2.")
     sentence = coding.shown_codes_findings(dict(arrays, shown_untrained=np.full((2, 5), 0.01)))["shown_sentence"]
     assert "each a little (mind the scales: its largest value is 0.01, FISTA's 1)" in sentence
+
+
+# -- learned ISTA: hand-made inputs, both ways ------------------------------------------------------
+
+def lista_study(gaps, worth=(3, 6, 12), difference=1e-7, optimum=20.0):
+    """A coding_lista summary for depths 1, 2, 4: ``gaps`` maps encoder -> gap (%) per depth."""
+    rows = []
+    for i, depth in enumerate((1, 2, 4)):
+        gap = {key: values[i] for key, values in gaps.items()}
+        row = {"depth": depth, "untrained_difference": difference, "gap_pct": gap,
+               "lista_fista_iterations_worth": worth[i], "ista_fista_iterations_worth": depth}
+        row.update({key: optimum * (1 + g / 100) for key, g in gap.items()})
+        rows.append(row)
+    return {"rows": rows, "tracked_iterations": 500, "steps": 1000, "n_test": 1000, "n_train": 60_000,
+            "learning_rate": 3e-5, "fista_iterations": 900, "optimum": optimum}
+
+
+GOOD_LISTA = {"lista": (50.0, 25.0, 12.5), "ista": (100.0, 50.0, 25.0), "fista": (100.0, 50.0, 20.0)}
+
+
+def test_lista_sentences_when_learning_pays_at_every_depth():
+    encoder = {"encoders": {"trained": {"gap_pct": 15.5}}, "encoder_steps": 20_000, "n_test": 2000}
+    found = coding.lista_findings(lista_study(GOOD_LISTA), encoder)
+    assert found["lista_identity_sentence"] == (
+        "Untrained, the network of every depth computes as many ISTA steps from h = 0: on the 1,000 full-size test "
+        "digits its codes and ISTA's agree to 1e-7 at every depth from T = 1 to 4 (float32 rounding).")
+    assert found["lista_beats_ista"] == 3 and found["lista_ista_sentence"] == (
+        "Trained for 1,000 steps on the 60,000 training digits, LISTA is below ISTA at every depth on the test "
+        "digits: at T = 1 its gap to the optimum is 50.0 % against ISTA's 100.0 %, and at T = 4, 12.5 % against "
+        "25.0 %.")
+    assert found["lista_beats_fista"] == 3 and found["lista_fista_sentence"] == (
+        "It is below FISTA run for as many iterations at every depth: the depths T = 1, 2 and 4 are worth 3, 6 and "
+        "12 FISTA iterations; that is 3.0 FISTA iterations per layer at T = 1 and 3.0 at T = 4.")
+    assert found["lista_gap_falls"] and not found["lista_reaches_optimum"]
+    assert found["lista_depth_sentence"] == (
+        "Deeper is better at every step of the table: LISTA's gap falls from 50.0 % at T = 1 to 12.5 % at T = 4, "
+        "still above the optimum that FISTA certifies after 900 iterations.")
+    assert found["lista_short_training"] and "stops short of what at least the single layer can reach" in \
+        found["lista_one_layer_sentence"]
+    assert "50.0 % above the optimum against the longer-trained layer's 15.5 %" in found["lista_one_layer_sentence"]
+    assert found["lista_depth_beats_training"] and found["lista_one_layer_sentence"].endswith(
+        "Depth 4 after 1,000 steps is below that longer-trained single layer (12.5 % against 15.5 %).")
+    assert found["lista_summary"].endswith("depth 4 is 12.5 % above the optimum, against 25.0 % for 4 ISTA and "
+                                           "20.0 % for 4 FISTA iterations: worth 12 FISTA iterations.")
+    assert found["lista_worth_4"] == "12" and found["lista_gap_2"] == 25.0
+
+
+def test_lista_sentences_when_learning_does_not_pay():
+    gaps = {"lista": (120.0, 60.0, 0.0), "ista": (100.0, 50.0, 25.0), "fista": (100.0, 50.0, 20.0)}
+    encoder = {"encoders": {"trained": {"gap_pct": 130.0}}, "encoder_steps": 20_000, "n_test": 2000}
+    found = coding.lista_findings(lista_study(gaps, worth=(1, None, 400), difference=2e-3), encoder)
+    assert "differ by up to 2.0e-3 (at T = 1), more than float32 rounding" in found["lista_identity_sentence"]
+    assert found["lista_beats_ista"] == 1
+    assert "is below ISTA at 1 of the 3 depths on the test digits, not at T = 1 and 2:" in found["lista_ista_sentence"]
+    assert found["lista_fista_sentence"].startswith(
+        "It is below FISTA run for as many iterations at 1 of the 3 depths (T = 4): the depths T = 1, 2 and 4 are "
+        "worth 1, more than 500 and 400 FISTA iterations; that is 1.0 FISTA iterations per layer at T = 1 and "
+        "100 at T = 4.")
+    assert found["lista_gap_falls"] and found["lista_reaches_optimum"]
+    assert found["lista_depth_sentence"].endswith("; at T = 4 it reaches the optimum on these digits.")
+    assert not found["lista_short_training"] and "the longer training did not help" in found["lista_one_layer_sentence"]
+    assert found["lista_depth_beats_training"]  # 0 % < 130 %
+    found = coding.lista_findings(lista_study(GOOD_LISTA), dict(encoder, encoders={"trained": {"gap_pct": 10.0}}))
+    assert not found["lista_depth_beats_training"] and found["lista_one_layer_sentence"].endswith(
+        "is not below that longer-trained single layer (12.5 % against 10.0 %).")
+    gaps = {"lista": (120.0, 130.0, 140.0), "ista": (100.0, 50.0, 25.0), "fista": (100.0, 50.0, 20.0)}
+    found = coding.lista_findings(lista_study(gaps, worth=(1, 1, 1)))
+    assert "at none of the depths" in found["lista_fista_sentence"]
+    found = coding.lista_findings(lista_study(gaps, worth=(None, None, 7)))
+    assert found["lista_fista_sentence"].endswith("more than 500, more than 500 and 7 FISTA iterations.")
+    assert not found["lista_gap_falls"] and "lista_one_layer_sentence" not in found
+    assert "but not down at every step of the table (not from T = 1 to 2 and T = 2 to 4)" in \
+        found["lista_depth_sentence"]

@@ -255,3 +255,49 @@ def test_ng_style_sparse_autoencoder_has_free_atoms_and_weight_decay():
         sparse_autoencoder(8, "kl", weight_decay=-1.0)
     with pytest.raises(TypeError, match="unit_norm_atoms"):
         sparse_autoencoder(8, "kl", unit_norm_atoms="no")
+
+
+# -- issue 17: sparse by construction ------------------------------------------------------------
+
+def test_topk_breaks_ties_so_that_at_most_k_units_are_active():
+    x = np.array([[0.5, 0.5, 0.5, 0.5, 0.1, 0.0]], np.float32)  # four units tied above the rest
+    kept = TopK(2)(x).numpy()
+    assert (kept != 0).sum() == 2 and set(kept[kept != 0]) == {0.5}
+
+
+def test_topk_lowers_its_winners_from_start_k_to_k_over_the_training_calls():
+    layer = TopK(2, start_k=10, anneal_steps=4)
+    x = np.random.default_rng(1).random((3, 20)).astype(np.float32) + 0.1
+    layer(x)  # builds
+    counts = []
+    for _ in range(6):
+        counts.append(int(layer.winners_now(training=True)))
+        layer(x, training=True)
+    assert counts == [10, 8, 6, 4, 2, 2]  # 10 - 8 * calls / 4, then k
+    assert ((layer(x).numpy() != 0).sum(axis=1) == 2).all()  # outside training: exactly k
+
+
+@pytest.mark.parametrize("kwargs, message", [(dict(k=5, start_k=3), "start_k must be at least k"),
+                                             (dict(k=2, anneal_steps=-1), "anneal_steps must be"),
+                                             (dict(k=2, anneal_steps=1.5), "anneal_steps must be")])
+def test_topk_refuses_a_bad_schedule(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        TopK(**kwargs)
+
+
+def test_topk_classifiers_keep_k_units_and_add_no_weights():
+    x = np.random.default_rng(0).random((4, 784)).astype(np.float32)
+    model = mlp(seed=0, k=5)
+    assert model.count_params() == mlp(seed=0).count_params() + 1  # + the layer's call counter
+    assert ((model(x)["code"].numpy() > 0).sum(axis=1) <= 5).all()
+    conv = cnn(filters=8, seed=0, k=30)
+    code = conv(x)["code"].numpy()
+    assert code.shape == (4, 14, 14, 8) and ((code > 0).reshape(4, -1).sum(axis=1) <= 30).all()
+
+
+def test_feature_layers_put_dense_relu_layers_before_the_code():
+    model = mlp(hidden_units=32, seed=0, feature_layers=2)
+    assert model.count_params() == (784 * 32 + 32) + 2 * (32 * 32 + 32) + (32 * 10 + 10)
+    assert [layer.name for layer in model.layers if layer.name.startswith("features")] == ["features_1", "features_2"]
+    with pytest.raises(ValueError, match="feature_layers must be an integer >= 0"):
+        mlp(feature_layers=-1)

@@ -243,6 +243,14 @@ def test_committed_full_results_cover_the_source_grid(name):
                 assert run["decoder_atom_norms"]["max"] != pytest.approx(1.0)  # free atoms
             elif "decoder_atom_norms" in run:  # unit-norm atoms
                 assert run["decoder_atom_norms"]["min"] == pytest.approx(1.0, abs=1e-4)
+        if exp.strength == "k" and not name.startswith("sae_"):  # TopK classifiers: at most k active units
+            assert run["strength_name"] == "k" and run["lam"] == 0.0 and run["avr_test"] <= run["k"]
+        if exp.schedule != "constant":
+            assert run["schedule"] == exp.schedule
+        else:
+            assert "schedule" not in run
+        if exp.topk_anneal is not None:
+            assert (run["start_k"], run["anneal_steps"]) == (exp.topk_anneal[0], int(exp.topk_anneal[1] * run["steps"]))
         if name.endswith("_bounded"):  # the readout (and decoder) of every code unit within the bound
             assert run["readout_norms"]["max"] <= sweep_module.READOUT_MAX_NORM * (1 + 1e-5)
             assert max(run.get("decoder_atom_norms", [0])) <= sweep_module.READOUT_MAX_NORM * (1 + 1e-5)
@@ -323,3 +331,17 @@ def test_command_line_runs_every_seed_of_an_experiment(tmp_path, monkeypatch):
     calls.clear()
     assert main(["sae_topk", "--mode", "quick", "--seed", "5", "--out", str(tmp_path / "t.json")]) == 0
     assert calls == [(5, None)]
+
+
+# -- issue 17: TopK classifiers and the cosine schedule ---------------------------------------------
+
+def test_topk_classifier_runs_sweep_k_with_no_penalty_and_record_their_schedule(small_digits):
+    runs = sweep("mlp_topk_annealed", "quick", grid=[3], steps=10, digits=small_digits)
+    run = runs[0]
+    assert (run["strength_name"], run["k"], run["lam"], run["schedule"]) == ("k", 3, 0.0, "cosine")
+    assert (run["start_k"], run["anneal_steps"]) == (sweep_module.TOPK_ANNEAL["mlp"][0], 5)
+    assert run["avr_test"] <= 3 and run["curve"]["penalty"][-1] == 0.0
+    plain = sweep("mlp_topk", "quick", grid=[3], steps=10, digits=small_digits)[0]
+    assert "start_k" not in plain and plain["schedule"] == "cosine"
+    with pytest.raises(ValueError, match="k must"):
+        sweep("mlp_topk", "quick", grid=[0], steps=10, digits=small_digits)

@@ -352,3 +352,27 @@ def test_measure_code_counts_units_the_probe_and_dead_units_by_hand():
     assert measure_code(model, digits, 0.01, probe_train_examples=100).probe_train_examples == 100
     with pytest.raises(ValueError, match="probe_train_examples must be"):
         measure_code(model, digits, 0.01, probe_train_examples=0)
+
+
+def test_cosine_schedule_halves_the_second_of_two_steps(digits):
+    """Over 2 steps the cosine rate is lr, then lr (1 + cos(pi / 2)) / 2 = lr / 2: both runs take the
+    same first step, so the second sees the same gradient and Adam state, and moves half as far."""
+    from sparsebook.backend import tf
+    from sparsebook.training import adam_steps
+
+    def step_terms(batch, outputs):
+        return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=batch[1], logits=outputs["logits"])), ()
+
+    moves = {}
+    for schedule in ("constant", "cosine"):
+        model = mlp(hidden_units=8, seed=0)
+        weights = [model.get_layer("code").kernel.numpy().copy()]
+        adam_steps(model, (digits.x_train, digits.y_train.astype(np.int32)), step_terms, steps=2,
+                   batch_size=10, learning_rate=1e-2, schedule=schedule, steps_per_call=1,
+                   on_call=lambda step, records, m=model: weights.append(m.get_layer("code").kernel.numpy().copy()))
+        moves[schedule] = [np.abs(b - a).max() for a, b in zip(weights, weights[1:])]
+    assert moves["cosine"][0] == pytest.approx(moves["constant"][0], rel=1e-6)
+    assert moves["cosine"][1] == pytest.approx(moves["constant"][1] / 2, rel=1e-4)
+    with pytest.raises(ValueError, match="learning-rate schedule must be one of"):
+        train_classifier(mlp(hidden_units=8), digits.x_train, digits.y_train, lam=0.0, steps=1, schedule="linear")

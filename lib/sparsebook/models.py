@@ -42,45 +42,67 @@ def _readout_bound(readout_max_norm, axis):
     return keras.constraints.MaxNorm(float(readout_max_norm), axis=axis)
 
 
-def mlp(hidden_units: int = N_PIXELS, seed: int = 0, readout_max_norm: float | None = None) -> keras.Model:
+def mlp(hidden_units: int = N_PIXELS, seed: int = 0, readout_max_norm: float | None = None,
+        k: int | None = None, start_k: int | None = None, anneal_steps: int = 0,
+        feature_layers: int = 0) -> keras.Model:
     """The source's fully connected net: 784 -> ``hidden_units`` ReLU -> 10.
 
     The ReLU layer is the ``"code"`` output: the layer the L1 penalty makes sparse.
     ``readout_max_norm`` bounds the norm of each code unit's 10 outgoing weights (a
     max-norm constraint applied after every step); ``None`` leaves them free, as the source did.
+    ``k`` keeps only the ``k`` largest ReLU outputs of each digit (k-winners-take-all,
+    :class:`TopK`): at most ``k`` active units by construction, no penalty needed;
+    ``start_k`` and ``anneal_steps`` lower the number of winners from ``start_k`` to ``k``
+    during training (see :class:`TopK`). ``feature_layers`` puts that many dense ReLU layers
+    of ``hidden_units`` (not penalised, not counted) between the pixels and the code.
     """
     check_positive_int(hidden_units, "hidden_units")
+    if isinstance(feature_layers, bool) or not isinstance(feature_layers, (int, np.integer)) or feature_layers < 0:
+        raise ValueError(f"feature_layers must be an integer >= 0, got {feature_layers!r}")
     pixels = keras.Input(shape=(N_PIXELS,), name="pixels")
-    code = _dense(hidden_units, seed, "code", activation="relu")(pixels)
+    features = pixels
+    for i in range(feature_layers):
+        features = _dense(hidden_units, seed + 10 + i, f"features_{i + 1}", activation="relu")(features)
+    code = _dense(hidden_units, seed, "code", activation="relu")(features)
+    if k is not None:
+        code = TopK(k, start_k, anneal_steps, name="winners")(code)
     logits = _dense(N_CLASSES, seed + 1, "logits", constraint=_readout_bound(readout_max_norm, axis=1))(code)
     return keras.Model(pixels, {"logits": logits, "code": code}, name="mlp")
 
 
-def _conv_classifier(pixels, filters: int, seed: int, readout_max_norm: float | None = None):
+def _conv_classifier(pixels, filters: int, seed: int, readout_max_norm: float | None = None,
+                     k: int | None = None, start_k: int | None = None, anneal_steps: int = 0):
     """The source's convolutional code and its classifier: returns ``(code, logits)``.
 
     The code is a 3 x 3 convolution, stride 2, SAME padding, ReLU: a 28 x 28 digit becomes
-    14 x 14 x ``filters`` units (39,200 for 200 maps), read by a dense layer to 10 classes."""
+    14 x 14 x ``filters`` units (39,200 for 200 maps), read by a dense layer to 10 classes.
+    ``k`` keeps the ``k`` largest of all those units per digit (:class:`TopK`)."""
     image = keras.layers.Reshape((28, 28, 1), name="image")(pixels)
     code = keras.layers.Conv2D(
         filters, 3, strides=2, padding="same", activation="relu",
         kernel_initializer=keras.initializers.RandomNormal(0.0, SOURCE_WEIGHT_STDDEV, seed=seed),
         bias_initializer=keras.initializers.Constant(SOURCE_BIAS), name="code",
     )(image)
+    if k is not None:
+        maps = tuple(code.shape[1:])
+        winners = TopK(k, start_k, anneal_steps, name="winners")(keras.layers.Flatten(name="all_units")(code))
+        code = keras.layers.Reshape(maps, name="winner_maps")(winners)
     readout = _readout_bound(readout_max_norm, axis=1)  # kernel (units, 10): one row per code unit
     logits = _dense(N_CLASSES, seed + 1, "logits", constraint=readout)(keras.layers.Flatten(name="flatten")(code))
     return code, logits
 
 
-def cnn(filters: int = 200, seed: int = 0, readout_max_norm: float | None = None) -> keras.Model:
+def cnn(filters: int = 200, seed: int = 0, readout_max_norm: float | None = None,
+        k: int | None = None, start_k: int | None = None, anneal_steps: int = 0) -> keras.Model:
     """The source's CNN: 28 x 28 -> 3 x 3 conv, stride 2, ``filters`` ReLU maps -> 10.
 
     The feature maps (14 x 14 x ``filters``) are the ``"code"`` output. ``readout_max_norm``
-    bounds each code unit's outgoing weights, as in :func:`mlp`.
+    bounds each code unit's outgoing weights, and ``k`` (with ``start_k``, ``anneal_steps``)
+    keeps the ``k`` largest units, as in :func:`mlp`.
     """
     check_positive_int(filters, "filters")
     pixels = keras.Input(shape=(N_PIXELS,), name="pixels")
-    code, logits = _conv_classifier(pixels, filters, seed, readout_max_norm)
+    code, logits = _conv_classifier(pixels, filters, seed, readout_max_norm, k, start_k, anneal_steps)
     return keras.Model(pixels, {"logits": logits, "code": code}, name="cnn")
 
 
@@ -168,6 +190,89 @@ def sparse_coding_encoder(dictionary, lam: float, name: str = "sparse_coding_enc
     return keras.Model(x, {"code": code, "reconstruction": decoder(code)}, name=name)
 
 
+class UnrolledISTA(keras.layers.Layer):
+    """``depth`` steps ``h <- ReLU(x W + h S - theta)`` from ``h = 0``, one ``W``, ``S``, ``theta`` for all.
+
+    Rows are examples, so ``W`` is (features, atoms) and ``S`` (atoms, atoms), as Keras
+    kernels are. The first step has ``h = 0``, so with ``depth=1`` there is no ``S``.
+    ``W``, ``S`` and ``theta`` start at ``initial_W``, ``initial_S`` and ``initial_theta``.
+    """
+
+    def __init__(self, depth: int, initial_W, initial_S, initial_theta, **kwargs):
+        super().__init__(**kwargs)
+        self.depth = check_positive_int(depth, "depth")
+        self._initial = (np.asarray(initial_W, np.float32), np.asarray(initial_S, np.float32),
+                         np.asarray(initial_theta, np.float32))
+
+    def build(self, input_shape):
+        initial_W, initial_S, initial_theta = self._initial
+        self.W = self.add_weight(shape=initial_W.shape, name="W",
+                                 initializer=keras.initializers.Constant(initial_W))
+        self.S = self.add_weight(shape=initial_S.shape, name="S",
+                                 initializer=keras.initializers.Constant(initial_S)) if self.depth > 1 else None
+        self.theta = self.add_weight(shape=initial_theta.shape, name="theta",
+                                     initializer=keras.initializers.Constant(initial_theta))
+
+    def call(self, x):
+        drive = tf.matmul(x, self.W) - self.theta  # the same in every step
+        code = tf.nn.relu(drive)
+        for _ in range(self.depth - 1):
+            code = tf.nn.relu(drive + tf.matmul(code, self.S))
+        return code
+
+
+def lista(dictionary, lam: float, depth: int, name: str | None = None) -> keras.Model:
+    """Learned ISTA (LISTA, Gregor & LeCun 2010): ``depth`` ISTA steps unrolled, with learned weights.
+
+    Each of the ``depth`` layers computes ``h <- ReLU(W x + S h - theta)`` from ``h = 0``, and
+    all layers share ``W``, ``S`` and ``theta`` (per atom), as in Gregor & LeCun: the network
+    has as many weights at every depth, and it is the ISTA iteration with learned matrices.
+    They start as the non-negative ISTA step of :func:`sparsebook.solvers.ista`,
+    ``W = (2 / L) D^T``, ``S = I - (2 / L) D^T D`` and ``theta = lam / L``, so the untrained
+    network computes exactly ``depth`` ISTA steps from ``h = 0`` (in float32). With
+    ``depth=1`` it has no ``S`` and is :func:`sparse_coding_encoder` (``b = -theta``). The
+    decoder ``x_hat = D h`` is ``D`` itself and is not trained; train the encoder with
+    :func:`sparsebook.training.train_sparse_encoder`.
+
+    Parameters
+    ----------
+    dictionary : numpy.ndarray
+        Shape (features, atoms): one atom per column, each of norm at most 1.
+    lam : float
+        The weight of the L1 penalty in the sparse coding objective (>= 0).
+    depth : int
+        The number of unrolled ISTA steps T (>= 1).
+    name : str, optional
+        The model's name (default ``"lista_<depth>"``).
+
+    Returns
+    -------
+    keras.Model
+        From ``x`` (examples, features) to ``{"code": h, "reconstruction": D h}``; the
+        layer ``"code"`` (:class:`UnrolledISTA`) holds ``W``, ``S`` and ``theta``.
+    """
+    from .solvers import check_dictionary, lipschitz_constant
+
+    dictionary = check_dictionary(dictionary, "dictionary", bounded=True).astype(np.float64)
+    lam = check_lam(lam)
+    depth = check_positive_int(depth, "depth")
+    n_features, n_atoms = dictionary.shape
+    step = 1.0 / lipschitz_constant(dictionary)
+    encoder = UnrolledISTA(depth, 2.0 * step * dictionary,  # W^T = (2 / L) D^T, as a (features, atoms) kernel
+                           np.eye(n_atoms) - 2.0 * step * dictionary.T @ dictionary,  # symmetric
+                           np.full(n_atoms, lam * step), name="code")
+    x = keras.Input(shape=(n_features,), name="x")
+    code = encoder(x)
+    decoder = keras.layers.Dense(
+        n_features,
+        use_bias=False,
+        kernel_initializer=keras.initializers.Constant(dictionary.T.astype(np.float32)),
+        trainable=False,
+        name="reconstruction",
+    )
+    return keras.Model(x, {"code": code, "reconstruction": decoder(code)}, name=name or f"lista_{depth}")
+
+
 # -- sparse auto-encoders -------------------------------------------------------------------
 
 SPARSITY_MECHANISMS = ("none", "l1", "kl", "l1_weights", "topk")
@@ -177,24 +282,50 @@ DEFAULT_ACTIVATION = {"none": "relu", "l1": "relu", "kl": "sigmoid", "l1_weights
 class TopK(keras.layers.Layer):
     """Keep the ``k`` largest values of each example and set the others to 0 (k-sparse, Makhzani & Frey 2013).
 
-    Exactly ``k`` units are non-zero per example (barring ties and exact zeros); the kept
-    values pass through unchanged, and so do their gradients.
+    Exactly ``k`` units are kept per example, ties broken by position (a blank patch of a
+    digit gives many units the same value), so at most ``k`` are non-zero; the kept values
+    pass through unchanged, and so do their gradients.
+
+    ``start_k`` and ``anneal_steps`` (optional) begin training with ``start_k`` winners and
+    lower their number linearly to ``k`` over the first ``anneal_steps`` training calls
+    (Makhzani & Frey's schedule: units that would never win get a chance to learn first);
+    outside training, and after the schedule, exactly ``k`` are kept.
     """
 
-    def __init__(self, k: int, **kwargs):
+    def __init__(self, k: int, start_k: int | None = None, anneal_steps: int = 0, **kwargs):
         super().__init__(**kwargs)
         self.k = check_positive_int(k, "k")
+        self.start_k = self.k if start_k is None else check_positive_int(start_k, "start_k")
+        if self.start_k < self.k:
+            raise ValueError(f"start_k must be at least k ({self.k}), got {self.start_k}")
+        if not isinstance(anneal_steps, (int, np.integer)) or isinstance(anneal_steps, bool) or anneal_steps < 0:
+            raise ValueError(f"anneal_steps must be an integer >= 0, got {anneal_steps!r}")
+        self.anneal_steps = int(anneal_steps)
 
     def build(self, input_shape):
-        if self.k > input_shape[-1]:
-            raise ValueError(f"k must be at most the number of units ({input_shape[-1]}), got {self.k}")
+        if self.start_k > input_shape[-1]:
+            raise ValueError(f"k must be at most the number of units ({input_shape[-1]}), got {self.start_k}")
+        self.training_calls = self.add_weight(shape=(), dtype="int64", initializer="zeros",
+                                              trainable=False, name="training_calls")
 
-    def call(self, x):
-        kth_largest = tf.math.top_k(x, self.k).values[:, -1:]
-        return tf.where(x >= kth_largest, x, tf.zeros_like(x))
+    def winners_now(self, training: bool = False):
+        """How many units are kept: ``k``, or during the schedule's training calls more."""
+        if not training or self.anneal_steps == 0 or self.start_k == self.k:
+            return tf.constant(self.k, tf.int32)
+        done = tf.minimum(tf.cast(self.training_calls, tf.float32) / self.anneal_steps, 1.0)
+        return tf.cast(tf.round(self.start_k - (self.start_k - self.k) * done), tf.int32)
+
+    def call(self, x, training=False):
+        k = self.winners_now(training)
+        if training:
+            self.training_calls.assign_add(1)
+        winners = tf.math.top_k(x, k).indices  # (examples, k)
+        rows = tf.broadcast_to(tf.range(tf.shape(x)[0])[:, None], tf.shape(winners))
+        kept = tf.scatter_nd(tf.stack([rows, winners], axis=-1), tf.ones_like(winners, x.dtype), tf.shape(x))
+        return x * kept
 
     def get_config(self):
-        return {**super().get_config(), "k": self.k}
+        return {**super().get_config(), "k": self.k, "start_k": self.start_k, "anneal_steps": self.anneal_steps}
 
 
 class ActivityPenalty(keras.layers.Layer):

@@ -82,7 +82,7 @@ def accuracy_vs_avr(series: dict, ax=None, avr_key: str = "avr_test", annotate: 
 
     ``series`` maps a label to a list of run records (``lam``, ``test_accuracy`` and
     ``avr_key``, or ``avr_train_batch`` where ``avr_key`` is missing, as in the
-    source's table). Points of the series named ``annotate`` are labelled with λ.
+    source's table). Points of the series named ``annotate`` are labelled with their strength (λ, or k).
     Runs of several seeds at one λ are drawn as their mean, with bars from the lowest
     to the highest seed on both axes.
     """
@@ -90,14 +90,14 @@ def accuracy_vs_avr(series: dict, ax=None, avr_key: str = "avr_test", annotate: 
     if any(avr_key not in run and "avr_train_batch" not in run for runs in series.values() for run in runs):
         raise ValueError(f"every run needs {avr_key!r} or 'avr_train_batch'")
     ax = _axes(ax)
-    for (label, runs), marker in zip(series.items(), "osD^v"):
-        groups = _seed_groups(runs)
+    for (label, runs), marker in zip(series.items(), "osD^v<>p"):
+        groups = _seed_groups(runs, runs[0].get("strength_name", "lam"))
         avr = [_mean_and_range([run.get(avr_key, run.get("avr_train_batch")) for run in g]) for g in groups]
         accuracy = [_mean_and_range([run["test_accuracy"] for run in g]) for g in groups]
         x, y = _draw_seeded(ax, avr, accuracy, marker, label)
         if label == annotate:
             for g, a, acc in zip(groups, x, y):
-                ax.annotate(f"λ={format_lam(g[0]['lam'])}", (a, acc), textcoords="offset points",
+                ax.annotate(format_strength(g[0]), (a, acc), textcoords="offset points",
                             xytext=(4, -10), fontsize=8)
     ax.set_xscale("log")
     ax.set_xlabel("AVR: average number of active units per example (log scale)")

@@ -419,3 +419,90 @@ def baselines_study(mode: str | None = None):
 
 register_study(Study("code_baselines", "what a code must beat: the linear probe on raw pixels and on random ReLU "
                      "projections of the same widths; the test digits' pixel variance and ink", baselines_study))
+
+
+# -- coding_lista: learned ISTA against ISTA and FISTA at the same depth --------------------------
+
+LISTA_DEPTHS = (1, 2, 4, 8, 16)  #: Unrolled steps T of the networks (and iterations of ISTA and FISTA).
+LISTA_STEPS = {"quick": 300, "full": 1000}  #: Adam steps training each depth (batches of 100).
+LISTA_LEARNING_RATE = 3e-5
+LISTA_TEST_DIGITS = 1000  #: The first this many test digits are scored (FISTA solves each).
+LISTA_TRACKED_ITERATIONS = 500  #: FISTA iterations tracked from h = 0, to say what each depth is worth.
+LISTA_CURVE_POINTS = 100  #: Each depth's training curve is stored as this many block means.
+
+
+def lista_study(mode: str | None = None):
+    """Learned ISTA (:func:`sparsebook.models.lista`) of depth T against T iterations of ISTA and FISTA.
+
+    On the networks chapter's dictionary and λ: each depth of LISTA_DEPTHS starts as T ISTA
+    steps and is trained with Adam on the sparse coding objective over all training digits
+    (LISTA_STEPS, batches of 100); all three encoders are scored on the first LISTA_TEST_DIGITS
+    test digits, against FISTA's certified codes (as :func:`encoder_study`), with the FISTA
+    iterations each trained network is worth (FISTA tracked for LISTA_TRACKED_ITERATIONS).
+    """
+    from .backend import keras
+    from .models import lista
+    from .training import train_sparse_encoder
+
+    s = settings(mode)
+    lam, steps = ENCODER_LAM, LISTA_STEPS[s.name]
+    x_train, x_test, side = coding_digits(s.name, n_train=0)
+    x_test = x_test[:LISTA_TEST_DIGITS]
+    x_test64 = x_test.astype(np.float64)
+    D = stored_dictionary("coding_encoder_dictionary", s.name)
+    n = len(x_test)
+
+    solved = solvers.fista(x_test64, D, lam, max_iter=5000, tol=SOLVED_GAP, nonnegative=True)
+    best = solvers.objective(x_test64, D, solved.codes, lam) / n
+    tracked = max(LISTA_TRACKED_ITERATIONS, max(LISTA_DEPTHS))
+    fista_curve = solvers.fista(x_test64, D, lam, max_iter=tracked, tol=0, nonnegative=True,
+                                track=True).objectives / n
+    ista_curve = solvers.ista(x_test64, D, lam, max_iter=max(LISTA_DEPTHS), tol=0, nonnegative=True,
+                              track=True).objectives / n
+
+    def gap_pct(value):
+        return 100 * (value - best) / best
+
+    rows, arrays = [], {"fista_objectives": fista_curve, "ista_objectives": ista_curve,
+                        "depths": np.asarray(LISTA_DEPTHS, dtype=np.int32)}
+    for depth in LISTA_DEPTHS:
+        keras.utils.set_random_seed(SEED)
+        model = lista(D, lam, depth)
+        untrained = model(x_test)["code"].numpy().astype(np.float64)
+        ista_codes = solvers.ista(x_test64, D, lam, max_iter=depth, tol=0, nonnegative=True).codes
+        log = train_sparse_encoder(model, x_train, lam=lam, steps=steps, learning_rate=LISTA_LEARNING_RATE,
+                                   seed=SEED)
+        trained = model(x_test)["code"].numpy().astype(np.float64)
+        error, penalty = solvers.objective_terms(x_test64, D, trained, lam)
+        objective = float(error.mean() + penalty.mean())
+        ista_value, fista_value = float(ista_curve[depth - 1]), float(fista_curve[depth - 1])
+        rows.append({
+            "depth": depth, "parameters": int(sum(int(np.prod(w.shape)) for w in model.trainable_weights)),
+            "untrained_difference": float(np.abs(untrained - ista_codes).max()),
+            "untrained_objective": solvers.objective(x_test64, D, untrained, lam) / n,
+            "lista": objective, "ista": ista_value, "fista": fista_value,
+            "lista_reconstruction": float(error.mean()), "lista_penalty": float(penalty.mean()),
+            "lista_l0": float((trained > 0).sum(axis=1).mean()),
+            "ista_l0": float((ista_codes > 0).sum(axis=1).mean()),
+            "gap_pct": {"lista": gap_pct(objective), "ista": gap_pct(ista_value), "fista": gap_pct(fista_value)},
+            "lista_fista_iterations_worth": fista_iterations_worth(fista_curve, objective),
+            "ista_fista_iterations_worth": fista_iterations_worth(fista_curve, ista_value),
+            "train_seconds": float(log.seconds),
+        })
+        loss = np.asarray(log.loss, dtype=np.float64)
+        block = max(1, len(loss) // LISTA_CURVE_POINTS)
+        arrays[f"training_loss_{depth}"] = loss[: len(loss) // block * block].reshape(-1, block).mean(axis=1)
+        keras.backend.clear_session()
+    summary = {
+        "lam": lam, "side": side, "n_features": int(D.shape[0]), "n_atoms": int(D.shape[1]),
+        "n_train": int(len(x_train)), "n_test": n, "depths": list(LISTA_DEPTHS),
+        "steps": steps, "batch_size": 100, "learning_rate": LISTA_LEARNING_RATE, "shared_weights": True,
+        "solved_gap": SOLVED_GAP, "fista_iterations": int(solved.n_iter),
+        "fista_relative_gap": float(solved.relative_gap), "optimum": float(best),
+        "tracked_iterations": int(tracked), "rows": rows,
+    }
+    return summary, arrays
+
+
+register_study(Study("coding_lista", "learned ISTA of depth 1 to 16 against as many iterations of ISTA and FISTA "
+                     "on the networks chapter's dictionary", lista_study))

@@ -64,6 +64,9 @@ class Experiment:
     reconstruction_weight: float = 1.0  # auto-encoders: how many times the reconstruction counts
     seeds: tuple = (0,)  # the first seed runs the whole grid; the others run ``seeded_grid``
     seeded_grid: tuple | None = None  # the strengths run at every seed (None: the whole grid)
+    schedule: str = "constant"  # the learning rate's: the source's constant rate, or "cosine" decay
+    # TopK classifiers: (start_k, fraction) lowers the winners from start_k to k over that fraction of the steps
+    topk_anneal: tuple | None = None
 
     def planned_runs(self) -> set:
         """``{(strength, seed)}``: every run the committed results of this experiment hold."""
@@ -87,9 +90,13 @@ BOUNDED_READOUT_LAM = 1e-4  #: The one λ (batch-sum) at which each model family
 
 
 def _mlp(seed: int, lam=None, readout_max_norm=None):
+    return _mlp_model(seed, readout_max_norm=readout_max_norm)
+
+
+def _mlp_model(seed: int, **options):
     from .models import mlp
 
-    return mlp(seed=seed, readout_max_norm=readout_max_norm)
+    return mlp(seed=seed, **options)
 
 
 def _bounded(build):
@@ -119,9 +126,13 @@ EXPERIMENTS = {
 
 
 def _cnn(seed: int, lam=None, readout_max_norm=None):
+    return _cnn_model(seed, readout_max_norm=readout_max_norm)
+
+
+def _cnn_model(seed: int, **options):
     from .models import cnn
 
-    return cnn(seed=seed, readout_max_norm=readout_max_norm)
+    return cnn(seed=seed, **options)
 
 
 def _conv_autoencoder(decoder: str):
@@ -370,6 +381,91 @@ EXPERIMENTS.update({
 
 EXPERIMENTS.update({exp.name: exp for exp in (_kl_beta_sweep(0.05), _kl_beta_sweep(0.01))})
 
+
+def _winners(build):
+    """``build`` with only the k largest code units of each digit kept (strength ``k``)."""
+    def build_topk(seed: int, k, **anneal):
+        return build(seed, k=k, **anneal)
+
+    return build_topk
+
+
+TOPK_ANNEAL = {"mlp": (100, 0.5), "cnn": (2000, 0.5)}  #: (start_k, fraction of the steps) of the annealed TopK runs.
+
+
+# Beyond the source: a code sparse by construction (k-winners-take-all) and a learning rate that
+# decays to 0 instead of the source's constant one, on the source's two classifiers.
+EXPERIMENTS.update({
+    "mlp_topk": Experiment(
+        name="mlp_topk",
+        description="the mlp with only the k largest hidden ReLU outputs of each digit kept (no penalty), "
+                    "learning rate decayed to 0 along a cosine",
+        build_model=_winners(_mlp_model),
+        grid=(3, 5),
+        penalty="topk",
+        lam_convention=None,
+        strength="k",
+        seeds=(0, 1, 2),
+        seeded_grid=(5,),
+        schedule="cosine",
+    ),
+    "mlp_topk_annealed": Experiment(
+        name="mlp_topk_annealed",
+        description=f"mlp_topk with the number of winners lowered from {TOPK_ANNEAL['mlp'][0]} to k over the first "
+                    f"{TOPK_ANNEAL['mlp'][1]:.0%} of the steps",
+        build_model=_winners(_mlp_model),
+        grid=(3, 5, 10),
+        penalty="topk",
+        lam_convention=None,
+        strength="k",
+        seeds=(0, 1, 2),
+        seeded_grid=(5,),
+        schedule="cosine",
+        topk_anneal=TOPK_ANNEAL["mlp"],
+    ),
+    "mlp_deep_topk_annealed": Experiment(
+        name="mlp_deep_topk_annealed",
+        description="mlp_topk_annealed with one more dense 784-unit ReLU layer (not penalised) between the "
+                    "pixels and the code: 784 -> 784 ReLU -> 784 ReLU, k largest kept -> 10",
+        build_model=_winners(lambda seed, k, **anneal: _mlp_model(seed, k=k, feature_layers=1, **anneal)),
+        grid=(5,),
+        penalty="topk",
+        lam_convention=None,
+        strength="k",
+        seeds=(0, 1, 2),
+        schedule="cosine",
+        topk_anneal=TOPK_ANNEAL["mlp"],
+    ),
+    "mlp_bounded_cosine": Experiment(
+        name="mlp_bounded_cosine",
+        description="mlp_bounded (readout max-norm 1, L1 on the hidden activations) with the learning rate "
+                    "decayed to 0 along a cosine",
+        build_model=_bounded(_mlp),
+        grid=(2e-4, 3e-4),
+        schedule="cosine",
+    ),
+    "cnn_cosine": Experiment(
+        name="cnn_cosine",
+        description="the cnn with no sparsity mechanism and the learning rate decayed to 0 along a cosine: "
+                    "how accurate this network gets with a dense code",
+        build_model=_cnn,
+        grid=(0.0,),
+        schedule="cosine",
+    ),
+    "cnn_topk": Experiment(
+        name="cnn_topk",
+        description="the cnn with only the k largest of its 39,200 code units kept per digit (no penalty), "
+                    "learning rate decayed to 0 along a cosine",
+        build_model=_winners(_cnn_model),
+        grid=(100,),
+        penalty="topk",
+        lam_convention=None,
+        strength="k",
+        seeds=(0, 1, 2),
+        schedule="cosine",
+    ),
+})
+
 MAX_UNITS_LISTED = 5000  # above this, firing rates are kept per feature map, not per unit
 
 
@@ -525,12 +621,17 @@ def train_and_measure(exp: Experiment, digits, lam: float, *, steps: int, batch_
     from .backend import keras
     from .training import evaluate_classifier, train_classifier
 
-    lam = check_lam(lam)
+    value = exp.check_strength(lam)
+    lam = 0.0 if exp.strength == "k" else value  # a TopK code is sparse by construction: no penalty
     keras.utils.set_random_seed(seed)
-    model = exp.build_model(seed, lam)
+    anneal = {}
+    if exp.topk_anneal is not None:
+        start_k, fraction = exp.topk_anneal
+        anneal = {"start_k": start_k, "anneal_steps": int(fraction * steps)}
+    model = exp.build_model(seed, value, **anneal)
     log = train_classifier(model, digits.x_train, digits.y_train, lam=lam, steps=steps, batch_size=batch_size,
-                           convention=exp.lam_convention, seed=seed, on_progress=on_progress,
-                           reconstruction_weight=reconstruction_weight)
+                           convention=exp.lam_convention or "batch_sum", seed=seed, on_progress=on_progress,
+                           reconstruction_weight=reconstruction_weight, schedule=exp.schedule)
     test = evaluate_classifier(model, digits.x_test, digits.y_test, eval_batch_size)
     train = evaluate_classifier(model, digits.x_train, digits.y_train, eval_batch_size)
     ever_active = (test.activity.firing_rates > 0) | (train.activity.firing_rates > 0)
@@ -539,8 +640,11 @@ def train_and_measure(exp: Experiment, digits, lam: float, *, steps: int, batch_
         "model": exp.name,
         "penalty": exp.penalty,
         "lam": lam,
+        **({"strength_name": "k", "k": value} if exp.strength == "k" else {}),
         "lam_convention": exp.lam_convention,
         **_run_conditions(digits, steps, batch_size, seed),
+        **({"schedule": exp.schedule} if exp.schedule != "constant" else {}),
+        **anneal,
         "test_accuracy": test.accuracy,
         "train_accuracy": train.accuracy,
         "avr_test": test.activity.avr,
@@ -777,6 +881,7 @@ def register_study(study: Study) -> Study:
 
 def _load_studies() -> None:
     from . import studies  # noqa: F401  (registers the chapters' studies)
+    from . import image_studies  # noqa: F401  (natural images)
 
 
 def study_paths(name: str, mode: str = "full") -> tuple[Path, Path]:

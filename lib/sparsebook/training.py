@@ -40,6 +40,7 @@ LAM_CONVENTIONS = ("batch_sum", "example_mean")  #: How the L1 penalty is reduce
 SOURCE_LAM_CONVENTION = "batch_sum"
 SOURCE_BATCH_SIZE = 100
 SOURCE_LEARNING_RATE = 1e-3
+SCHEDULES = ("constant", "cosine")  #: Learning-rate schedules: the source's constant rate, or cosine decay to 0.
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -118,6 +119,13 @@ class TrainingLog:
     seconds: float = 0.0
 
 
+def check_schedule(schedule: str) -> str:
+    """Raise ``ValueError`` unless ``schedule`` is one of :data:`SCHEDULES`."""
+    if schedule not in SCHEDULES:
+        raise ValueError(f"learning-rate schedule must be one of {SCHEDULES}, got {schedule!r}")
+    return schedule
+
+
 def _check_training_set(x: np.ndarray, batch_size: int, learning_rate) -> None:
     """The checks every training loop makes of its data and step size."""
     if not (isinstance(learning_rate, (int, float)) and learning_rate > 0):
@@ -130,7 +138,8 @@ def _check_training_set(x: np.ndarray, batch_size: int, learning_rate) -> None:
 
 def adam_steps(model: keras.Model, data: tuple, step_terms: Callable, *, steps: int, batch_size: int,
                learning_rate: float, seed: int = 0, steps_per_call: int = 100,
-               on_call: Callable[[int, np.ndarray], None] | None = None, context: str = ""):
+               on_call: Callable[[int, np.ndarray], None] | None = None, context: str = "",
+               schedule: str = "constant"):
     """The one training loop of the book: ``steps`` Adam steps on ``model``'s trainable weights.
 
     ``data`` is a tuple of arrays with the same first axis (e.g. ``(x, y)``); each step
@@ -140,13 +149,16 @@ def adam_steps(model: keras.Model, data: tuple, step_terms: Callable, *, steps: 
     ``kernel_regularizer``, ``keras.layers.Layer.add_loss``) are added to the loss.
     One ``tf.function`` call runs ``steps_per_call`` steps on data resident in TensorFlow,
     so Python stays out of the inner loop; ``on_call(step, records)`` sees each call's
-    records, one row ``(loss, *extras)`` per step.
+    records, one row ``(loss, *extras)`` per step. ``schedule="cosine"`` lowers the step size
+    from ``learning_rate`` to 0 along half a cosine over the ``steps`` (Loshchilov & Hutter 2017).
 
     Returns ``(records, seconds)``: all steps' records, shape (steps, 1 + len(extras)), and the
     training time. Raises :class:`TrainingDivergedError` (naming ``context`` and the step) as
     soon as a loss is NaN or infinite.
     """
     batches = batch_schedule(len(data[0]), batch_size, steps, seed)
+    if check_schedule(schedule) == "cosine":
+        learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate, epsilon=1e-8)  # epsilon of TF1's Adam
     variables = model.trainable_variables
     optimizer.build(variables)
@@ -203,6 +215,7 @@ def train_classifier(
     steps_per_call: int = 100,
     on_progress: Callable[[int, TrainingLog], None] | None = None,
     reconstruction_weight: float = 1.0,
+    schedule: str = "constant",
 ) -> TrainingLog:
     """Train ``model`` (outputs ``"logits"`` and ``"code"``) with Adam on cross-entropy + L1 penalty.
 
@@ -211,9 +224,11 @@ def train_classifier(
     penalty is counted once. The log keeps the unweighted reconstruction error.
     Logs every ``steps_per_call`` steps (and the last). Raises
     :class:`TrainingDivergedError`, naming lambda and the step, as soon as a loss is
-    NaN or infinite. ``on_progress(step, log)`` is called after every call.
+    NaN or infinite. ``on_progress(step, log)`` is called after every call. ``schedule`` is
+    the learning rate's (:data:`SCHEDULES`, see :func:`adam_steps`).
     """
     lam = check_lam(lam)
+    check_schedule(schedule)
     reconstruction_weight = check_lam(reconstruction_weight, "reconstruction_weight")
     check_convention(convention)
     steps = check_positive_int(steps, "steps")
@@ -256,7 +271,8 @@ def train_classifier(
 
     _, log.seconds = adam_steps(model, (x, y.astype(np.int32)), step_terms, steps=steps, batch_size=batch_size,
                                 learning_rate=learning_rate, seed=seed, steps_per_call=steps_per_call,
-                                on_call=record, context=f"lam={lam:g} ({convention} convention)")
+                                on_call=record, context=f"lam={lam:g} ({convention} convention)",
+                                schedule=schedule)
     return log
 
 

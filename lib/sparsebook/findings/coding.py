@@ -722,3 +722,119 @@ def shown_codes_findings(arrays: dict) -> dict:
     return {"shown_sentence": (
         f"In these digits one ISTA step switches on {listed(counts['untrained'])} of the {atoms:,} atoms, "
         f"{scale}; the trained layer switches on {listed(counts['trained'])}, and FISTA {listed(counts['fista'])}.")}
+
+
+# -- Learned ISTA ---------------------------------------------------------------------------------
+
+def _listed(words) -> str:
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _worth(n: int | None, limit: int) -> str:
+    return f"{n:,}" if n is not None else f"more than {limit:,}"
+
+
+def lista_findings(lista: dict, encoder: dict | None = None) -> dict:
+    """Learned ISTA against ISTA and FISTA at the same depth T (the ``coding_lista`` study), as the
+    chapter states it. ``encoder`` (the ``coding_encoder`` study, optional) compares depth 1 with the
+    chapter's trained ReLU layer, the same network trained longer."""
+    rows = sorted(lista["rows"], key=lambda row: row["depth"])
+    depths = [row["depth"] for row in rows]
+    first, last = rows[0], rows[-1]
+    limit = lista["tracked_iterations"]
+    steps, n_test = lista["steps"], lista["n_test"]
+    out = {"lista_steps": f"{steps:,}", "lista_test": f"{n_test:,}", "lista_train": f"{lista['n_train']:,}",
+           "lista_learning_rate": f"{lista['learning_rate']:g}", "lista_depth_max": last["depth"],
+           "lista_depth_list": _listed(str(d) for d in depths),
+           "lista_fista_iterations": f"{lista['fista_iterations']:,}", "lista_optimum": lista["optimum"],
+           "lista_tracked": f"{limit:,}"}
+    for row in rows:
+        out[f"lista_gap_{row['depth']}"] = row["gap_pct"]["lista"]
+        out[f"lista_worth_{row['depth']}"] = _worth(row["lista_fista_iterations_worth"], limit)
+
+    difference = max(row["untrained_difference"] for row in rows)
+    worst = max(rows, key=lambda row: row["untrained_difference"])["depth"]
+    out["lista_untrained_difference"] = difference
+    out["lista_identity_sentence"] = (
+        f"Untrained, the network of every depth computes as many ISTA steps from h = 0: on the {n_test:,} "
+        f"full-size test digits its codes and ISTA's agree to {_e(difference)} at every depth from T = "
+        f"{first['depth']} to {last['depth']} (float32 rounding)." if difference < 1e-4 else
+        f"Untrained, the network should compute T ISTA steps from h = 0, yet on the {n_test:,} full-size test "
+        f"digits its codes and ISTA's differ by up to {_e(difference, 1)} (at T = {worst}), more than float32 "
+        "rounding: check the weights.")
+
+    def gaps(row, *keys):
+        return ", ".join(f"{row['gap_pct'][key]:.1f} %" for key in keys)
+
+    below_ista = [row["depth"] for row in rows if row["lista"] < row["ista"]]
+    out["lista_beats_ista"] = len(below_ista)
+    opening = f"Trained for {steps:,} steps on the {lista['n_train']:,} training digits, LISTA"
+    ends = (f"at T = {first['depth']} its gap to the optimum is {first['gap_pct']['lista']:.1f} % against ISTA's "
+            f"{first['gap_pct']['ista']:.1f} %, and at T = {last['depth']}, {last['gap_pct']['lista']:.1f} % against "
+            f"{last['gap_pct']['ista']:.1f} %")
+    if len(below_ista) == len(rows):
+        out["lista_ista_sentence"] = f"{opening} is below ISTA at every depth on the test digits: {ends}."
+    else:
+        not_below = [str(row["depth"]) for row in rows if row["lista"] >= row["ista"]]
+        out["lista_ista_sentence"] = (
+            f"{opening} is below ISTA at {len(below_ista)} of the {len(rows)} depths on the test digits, not at "
+            f"T = {_listed(not_below)}: {ends}.")
+
+    below_fista = [row["depth"] for row in rows if row["lista"] < row["fista"]]
+    out["lista_beats_fista"] = len(below_fista)
+    worths = [row["lista_fista_iterations_worth"] for row in rows]
+    ratios = [(row["depth"], w / row["depth"]) for w, row in zip(worths, rows) if w is not None]
+    listed = _listed(_worth(w, limit) for w in worths)
+    compare = (f"It is below FISTA run for as many iterations at every depth" if len(below_fista) == len(rows) else
+               "It is below FISTA run for as many iterations at none of the depths" if not below_fista else
+               f"It is below FISTA run for as many iterations at {len(below_fista)} of the {len(rows)} depths "
+               f"(T = {_listed(str(d) for d in below_fista)})")
+    out["lista_fista_sentence"] = (
+        f"{compare}: the depths T = {out['lista_depth_list']} are worth {listed} FISTA iterations"
+        + (f"; that is {_times(ratios[0][1])} FISTA iterations per layer at T = {ratios[0][0]} and "
+           f"{_times(ratios[-1][1])} at T = {ratios[-1][0]}." if len(ratios) > 1 else "."))
+    out["lista_worth_per_layer"] = {depth: ratio for depth, ratio in ratios}
+
+    lista_gaps = [row["gap_pct"]["lista"] for row in rows]
+    falls = _monotone(lista_gaps, rising=False)
+    out["lista_gap_falls"] = falls
+    if falls:
+        depth_sentence = (f"Deeper is better at every step of the table: LISTA's gap falls from "
+                          f"{lista_gaps[0]:.1f} % at T = {first['depth']} to {lista_gaps[-1]:.1f} % at T = "
+                          f"{last['depth']}")
+    else:
+        rises = [f"T = {a['depth']} to {b['depth']}" for a, b in zip(rows, rows[1:])
+                 if b["gap_pct"]["lista"] >= a["gap_pct"]["lista"]]
+        depth_sentence = (f"LISTA's gap goes from {lista_gaps[0]:.1f} % at T = {first['depth']} to "
+                          f"{lista_gaps[-1]:.1f} % at T = {last['depth']}, but not down at every step of the "
+                          f"table (not from {_listed(rises)})")
+    reaches = last["gap_pct"]["lista"] <= 0
+    out["lista_reaches_optimum"] = reaches
+    out["lista_depth_sentence"] = depth_sentence + (
+        f"; at T = {last['depth']} it reaches the optimum on these digits." if reaches else
+        f", still above the optimum that FISTA certifies after {lista['fista_iterations']:,} iterations.")
+    out["lista_summary"] = (
+        f"Learned ISTA unrolls T ISTA steps into a network whose shared weights are trained on the objective. "
+        f"At full size, after {steps:,} training steps, depth {last['depth']} is "
+        f"{last['gap_pct']['lista']:.1f} % above the optimum, against {last['gap_pct']['ista']:.1f} % for "
+        f"{last['depth']} ISTA and {last['gap_pct']['fista']:.1f} % for {last['depth']} FISTA iterations: worth "
+        f"{_worth(last['lista_fista_iterations_worth'], limit)} FISTA iterations.")
+
+    if encoder is not None:
+        layer = encoder["encoders"]["trained"]
+        longer = layer["gap_pct"] < first["gap_pct"]["lista"]
+        out["lista_one_layer_sentence"] = (
+            f"At T = {first['depth']}, LISTA is the trained ReLU layer of the sections above, here trained for "
+            f"{steps:,} steps instead of {encoder['encoder_steps']:,}: "
+            f"{first['gap_pct']['lista']:.1f} % above the optimum against the longer-trained layer's "
+            f"{layer['gap_pct']:.1f} % (scored on the first {encoder['n_test']:,} test digits), "
+            + ("so this study's training, the same at every depth, stops short of what at least the single "
+               "layer can reach" if longer else "so the longer training did not help the single layer"))
+        deeper = last["gap_pct"]["lista"] < layer["gap_pct"]
+        out["lista_one_layer_sentence"] += (
+            f". Depth {last['depth']} after {steps:,} steps is {'below' if deeper else 'not below'} that "
+            f"longer-trained single layer ({last['gap_pct']['lista']:.1f} % against {layer['gap_pct']:.1f} %).")
+        out["lista_short_training"] = longer
+        out["lista_depth_beats_training"] = deeper
+    return out

@@ -1,0 +1,298 @@
+"""What the trade-off chapter concludes: how accurate a code can be at a given sparsity.
+
+The chapter sets a target for each of the source's classifiers (:data:`TARGETS`: a test
+accuracy at no more than a number of active units per digit) and asks which of the book's
+full-size runs reach it, **seed by seed**: a setting meets the target when every one of its
+seeds (at least :data:`MIN_SEEDS`) has at least the accuracy and at most the AVR. Runs come
+from several experiments (the source's λ grid, a bounded readout, TopK codes, ...); each is a
+*family*, a label and its run records, merged over seeds by
+:func:`~sparsebook.findings.mean_records` along the family's strength (λ or k).
+"""
+
+from __future__ import annotations
+
+from . import check_records, mean_records
+from ..plots import format_strength
+
+TARGETS = {  #: (test accuracy at least, AVR at most) for each network: issue 17's targets.
+    "mlp": (0.980, 5.0),
+    "cnn": (0.985, 100.0),
+}
+MIN_SEEDS = 3  #: A target counts as met only on at least this many seeds.
+SOURCE_LAM = 1e-5  #: The source's run each target is set against (its sparse, accurate point).
+RUN_FIELDS = ("test_accuracy", "train_accuracy", "avr_test", "seed", "dead_units_test", "units")
+
+
+def _acc(value: float) -> str:
+    return f"{value:.4f}"
+
+
+def _units(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 else f"{value:#.3g}"
+
+
+def _strength(record: dict) -> str:
+    return format_strength(record).replace("=", " = ")
+
+
+def _spread(record: dict, key: str, write) -> str:
+    """``0.9718 (seeds 0.9705–0.9731)`` or ``0.9718 (one seed)``."""
+    spread = record["spread"].get(key)
+    if len(record["seeds"]) < 2 or spread is None:
+        return f"{write(record[key])} (one seed)"
+    low, high = write(spread["min"]), write(spread["max"])
+    if low == high:
+        return f"{write(record[key])} (all {len(record['seeds'])} seeds)"
+    return f"{write(record[key])} (seeds {low}–{high})"
+
+
+def check_target(target) -> tuple[float, float]:
+    """``target`` as ``(accuracy, avr)``, after checking it is a pair with accuracy in (0, 1] and AVR > 0."""
+    try:
+        accuracy, avr = (float(value) for value in target)
+    except (TypeError, ValueError):
+        raise TypeError(f"target must be a pair (accuracy, avr), got {target!r}") from None
+    if not 0 < accuracy <= 1 or not avr > 0:
+        raise ValueError(f"target must be (accuracy in (0, 1], avr > 0), got {target!r}")
+    return accuracy, avr
+
+
+def settings(families: dict) -> list[dict]:
+    """One record per setting (family and strength), merged over its seeds.
+
+    ``families`` maps a label to run records of one experiment (several seeds per strength).
+    Each record gains ``family`` (its label) and ``per_seed``: ``(accuracy, avr)`` of every seed.
+    """
+    if not isinstance(families, dict) or not families:
+        raise ValueError("families must be a non-empty dict: label -> list of run records")
+    merged = []
+    for label, runs in families.items():
+        runs = check_records(runs, RUN_FIELDS, f"the runs of {label!r}",
+                             advice="run `python -m sparsebook.sweep <experiment> --mode full`")
+        strength = runs[0].get("strength_name", "lam")
+        for record in mean_records(runs, strength):
+            group = [run for run in runs if float(run[strength]) == float(record[strength])]
+            record["family"] = label
+            record["per_seed"] = [(run["test_accuracy"], run["avr_test"]) for run in group]
+            merged.append(record)
+    return merged
+
+
+def meets(record: dict, target) -> int:
+    """How many of ``record``'s seeds reach ``target``: accuracy at least, AVR at most."""
+    accuracy, avr = check_target(target)
+    return sum(1 for acc, active in record["per_seed"] if acc >= accuracy and active <= avr)
+
+
+def best_within(records: list[dict], avr: float) -> dict | None:
+    """The most accurate setting (mean over seeds) whose every seed uses at most ``avr`` units; None if none."""
+    within = [r for r in records if max(active for _, active in r["per_seed"]) <= avr]
+    return max(within, key=lambda r: r["test_accuracy"]) if within else None
+
+
+def findings(families: dict, target, source_run: dict, dense: dict | None = None,
+             network: str = "network") -> dict:
+    """Numbers and sentences of one network's trade-off against ``target``.
+
+    ``source_run`` is the source's row the target is set against (``test_accuracy``,
+    ``avr_train_batch``); ``dense`` (optional) is the merged record of the same network with
+    no sparsity mechanism and the best training found, whose accuracy bounds what any code of
+    this network can reach.
+    """
+    accuracy, avr = check_target(target)
+    records = settings(families)
+    met = [r for r in records if len(r["seeds"]) >= MIN_SEEDS and meets(r, target) == len(r["seeds"])]
+    best = best_within(records, avr)
+    found = {"target_accuracy": _acc(accuracy), "target_avr": _units(avr), "min_seeds": MIN_SEEDS,
+             "source_accuracy": _acc(source_run["test_accuracy"]),
+             "source_avr": _units(source_run["avr_train_batch"])}
+    goal = f"a test accuracy of at least {_acc(accuracy)} with at most {_units(avr)} active units per digit"
+    if met:
+        winner = max(met, key=lambda r: r["test_accuracy"])
+        found["target_sentence"] = (
+            f"The target, {goal} on each of {MIN_SEEDS} or more seeds, is met by {len(met)} of the "
+            f"{len(records)} settings; the most accurate is {winner['family']} at {_strength(winner)}: "
+            f"accuracy {_spread(winner, 'test_accuracy', _acc)} at an AVR of "
+            f"{_spread(winner, 'avr_test', _units)}.")
+    else:
+        close = [r for r in records if meets(r, target)]
+        partly = ""
+        if close:
+            r = max(close, key=lambda r: meets(r, target))
+            partly = (f" ({r['family']} at {_strength(r)} reaches it on {meets(r, target)} of its "
+                      f"{len(r['seeds'])} seeds)")
+        found["target_sentence"] = (f"No setting of the {network} meets the target, {goal} on each of "
+                                    f"{MIN_SEEDS} or more seeds{partly}.")
+    found["met"] = len(met)
+    if best is None:
+        found["best_sentence"] = f"No setting keeps every seed at or below {_units(avr)} active units."
+    else:
+        gap = 100 * (best["test_accuracy"] - source_run["test_accuracy"])
+        than = (f"{abs(gap):.2f} points {'above' if gap > 0 else 'below'}" if round(gap, 2) else "level with")
+        found["best_sentence"] = (
+            f"The most accurate code with at most {_units(avr)} active units per digit is "
+            f"{best['family']} at {_strength(best)} ({len(best['seeds'])} "
+            f"seed{'s' if len(best['seeds']) > 1 else ''}): accuracy "
+            f"{_spread(best, 'test_accuracy', _acc)} at an AVR of {_spread(best, 'avr_test', _units)}, "
+            f"{than} the source's {_acc(source_run['test_accuracy'])} at "
+            f"{_units(source_run['avr_train_batch'])}.")
+        found["best_accuracy"] = _acc(best["test_accuracy"])
+        if "train_accuracy" in best and best["test_accuracy"] < accuracy:
+            found["best_train_sentence"] = (
+                f"On its own training digits the same code is {_spread(best, 'train_accuracy', _acc)} "
+                f"accurate: it separates the digits it was trained on, and the test accuracy it lacks is "
+                f"lost in generalising to new digits, not in fitting the training set.")
+        else:
+            found["best_train_sentence"] = ""
+    if dense is not None:
+        short = accuracy - dense["test_accuracy"]
+        seeds = len(dense.get("seeds", [dense.get("seed")]))
+        seed_text = "one seed" if seeds == 1 else f"mean of {seeds} seeds"
+        if short > 0:
+            found["dense_sentence"] = (
+                f"With no sparsity at all and the same training, this {network} reaches "
+                f"{_acc(dense['test_accuracy'])} ({seed_text}) with {_units(dense['avr_test'])} active "
+                f"units per digit: {100 * short:.2f} points short of the target before any unit is "
+                f"silenced. No sparsity mechanism can lift a code above what its network can do; "
+                f"the target needs a more accurate network.")
+        else:
+            found["dense_sentence"] = (
+                f"With no sparsity at all and the same training, this {network} reaches "
+                f"{_acc(dense['test_accuracy'])} ({seed_text}) with {_units(dense['avr_test'])} active "
+                f"units per digit, at or above the target's accuracy: what is lost on the way to "
+                f"{_units(avr)} units is lost to the sparsity mechanism.")
+        found["dense_accuracy"] = _acc(dense["test_accuracy"])
+    return found
+
+
+def dead_units_sentence(plain: dict, annealed: dict, what: str = "TopK code") -> str:
+    """How many units a TopK code leaves dead, with and without lowering k during training.
+
+    ``plain`` and ``annealed`` are merged records (:func:`settings`) at the same k.
+    """
+    units = plain["units"]
+    return (f"At {_strength(plain)}, the {what} leaves {_spread(plain, 'dead_units_test', _units)} of its "
+            f"{int(units):,} units dead (active on no test digit). Starting with more winners and lowering "
+            f"their number during training leaves {_compare(annealed, plain, 'dead_units_test', 'fewer', 'more')} "
+            f"dead units, {_spread(annealed, 'dead_units_test', _units)}, and reaches "
+            f"{_compare(annealed, plain, 'test_accuracy', 'a lower', 'a higher')} accuracy, "
+            f"{_spread(annealed, 'test_accuracy', _acc)} against {_spread(plain, 'test_accuracy', _acc)}.")
+
+
+def _range(record: dict, key: str) -> tuple[float, float]:
+    spread = record["spread"].get(key)
+    if spread is None or len(record["seeds"]) < 2:
+        return record[key], record[key]
+    return spread["min"], spread["max"]
+
+
+def _compare(a: dict, b: dict, key: str, lower: str, higher: str) -> str:
+    """``lower``/``higher`` when ``a``'s seeds all lie below/above ``b``'s; else "about as many"/"about the same"."""
+    (a_low, a_high), (b_low, b_high) = _range(a, key), _range(b, key)
+    if a_high < b_low:
+        return lower
+    if a_low > b_high:
+        return higher
+    return "about as many" if lower == "fewer" else "about the same"
+
+
+def _setting(records: list[dict], family: str, strength: float) -> dict:
+    for record in records:
+        name = record.get("strength_name", "lam")
+        if record["family"] == family and float(record[name]) == float(strength):
+            return record
+    raise ValueError(f"no setting {family!r} at strength {strength:g}; the chapter needs it")
+
+
+def _one(families: dict, label: str) -> list[dict]:
+    if label not in families:
+        raise ValueError(f"the chapter needs the runs of {label!r}; got {sorted(families)}")
+    return settings({label: families[label]})
+
+
+TOPK_K = {"mlp": 5, "cnn": 100}  #: The k at which the chapter compares TopK variants.
+BOUNDED_LAM = 1e-4  #: The bounded-readout run with the source's constant learning rate.
+
+
+def method_findings(mlp_families: dict, cnn_families: dict) -> dict:
+    """The sentences comparing mechanisms: TopK with and without lowering k, a second layer, the schedule.
+
+    The families' labels are the chapter's: "TopK", "TopK, k lowered in training",
+    "TopK, k lowered, 2 layers", "bounded readout", "bounded readout, cosine" (fully connected)
+    and "TopK", "source's λ grid (ours)" (CNN).
+    """
+    k = TOPK_K["mlp"]
+    plain = _one(mlp_families, "TopK")
+    lowered = _one(mlp_families, "TopK, k lowered in training")
+    deep = _one(mlp_families, "TopK, k lowered, 2 layers")
+    plain_k, lowered_k = (_setting(r, r[0]["family"], k) for r in (plain, lowered))
+    deep_k = _setting(deep, deep[0]["family"], k)
+    found = {"mlp_dead_sentence": dead_units_sentence(plain_k, lowered_k, "TopK layer")}
+    more = _compare(deep_k, lowered_k, "test_accuracy", "lower", "higher")
+    verdict = {"higher": "What holds the one-layer code back at this sparsity is how much one layer "
+                         "can compute before it chooses its winners, not the number of winners.",
+               "lower": "A deeper encoder does not help here.",
+               "about the same": "The extra layer does not move the accuracy beyond the seeds' spread."}[more]
+    found["mlp_depth_sentence"] = (
+        f"One more dense ReLU layer in front of the code (784 units, neither penalised nor counted in "
+        f"the AVR) gives {more if more != 'about the same' else 'about the same'} accuracy at "
+        f"{_strength(deep_k)}: {_spread(deep_k, 'test_accuracy', _acc)} against "
+        f"{_spread(lowered_k, 'test_accuracy', _acc)} with one layer. {verdict}")
+    cosine = _one(mlp_families, "bounded readout, cosine")
+    constant = _setting(_one(mlp_families, "bounded readout"), "bounded readout", BOUNDED_LAM)
+    points = "; ".join(f"{_spread(r, 'test_accuracy', _acc)} at an AVR of {_units(r['avr_test'])} "
+                       f"({_strength(r)})" for r in cosine)
+    found["mlp_cosine_sentence"] = (
+        f"With the bounded readout, the cosine schedule gives {points}; the constant rate gave "
+        f"{_spread(constant, 'test_accuracy', _acc)} at {_spread(constant, 'avr_test', _units)} "
+        f"({_strength(constant)}).")
+    cnn_k = _setting(_one(cnn_families, "TopK"), "TopK", TOPK_K["cnn"])
+    found["cnn_topk_sentence"] = (
+        f"The TopK CNN at {_strength(cnn_k)} reaches {_spread(cnn_k, 'test_accuracy', _acc)} with "
+        f"{_units(cnn_k['avr_test'])} active units per digit and leaves "
+        f"{_spread(cnn_k, 'dead_units_test', _units)} of its {int(cnn_k['units']):,} units dead.")
+    for net, families in (("mlp", mlp_families), ("cnn", cnn_families)):
+        accuracy, avr = TARGETS[net]
+        best = best_within(settings(families), avr)
+        name = "fully connected network" if net == "mlp" else "CNN"
+        if best is None:
+            found[f"{net}_lesson_sentence"] = f"No {name} code stays within {_units(avr)} active units."
+            continue
+        reached = "meets" if (len(best["seeds"]) >= MIN_SEEDS and meets(best, TARGETS[net]) == len(best["seeds"])) \
+            else "does not meet"
+        found[f"{net}_lesson_sentence"] = (
+            f"The best {name} code with at most {_units(avr)} active units ({best['family']}, "
+            f"{_strength(best)}) is {_acc(best['test_accuracy'])} accurate and {reached} the target of "
+            f"{_acc(accuracy)}.")
+    return found
+
+
+TABLE_COLUMNS = {"test_accuracy": "test accuracy", "avr_test": "AVR (test)", "dead_units_test": "dead units"}
+
+
+def table(families: dict):
+    """One row per setting: seeds, mean accuracy, AVR and dead units, the ranges over seeds."""
+    import pandas as pd
+
+    rows = []
+    for record in settings(families):
+        row = {"setting": f"{record['family']}, {_strength(record)}", "seeds": len(record["seeds"])}
+        for key, name in TABLE_COLUMNS.items():
+            write = _acc if key == "test_accuracy" else _units
+            low, high = _range(record, key)
+            row[name] = write(record[key]) + (f" ({write(low)}–{write(high)})" if low != high else "")
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("setting")
+
+
+def demo_sentence(plain: dict, lowered: dict) -> str:
+    """What the page's small run shows: dead units and accuracy with a fixed and a lowered k."""
+    for run in (plain, lowered):
+        check_records([run], ("test_accuracy", "dead_units_test", "units", "k"), "the demo run",
+                      advice="it comes from sparsebook.sweep.sweep")
+    fewer = ("fewer" if lowered["dead_units_test"] < plain["dead_units_test"] else
+             "as many" if lowered["dead_units_test"] == plain["dead_units_test"] else "more")
+    return (f"In this small run, lowering k during training leaves {fewer} dead units "
+            f"({lowered['dead_units_test']} against {plain['dead_units_test']} of {plain['units']}) at "
+            f"an accuracy of {_acc(lowered['test_accuracy'])} against {_acc(plain['test_accuracy'])}: "
+            f"one seed of a short run, an illustration of the full-size comparison above, not evidence.")

@@ -1,0 +1,103 @@
+"""The trade-off chapter's verdicts: hand-made records for each wording, then the committed runs."""
+
+import pytest
+
+from sparsebook.findings import tradeoff
+
+
+def run(seed, accuracy, avr, k=None, lam=0.0, dead=10, units=784):
+    record = {"seed": seed, "test_accuracy": accuracy, "train_accuracy": 0.999, "avr_test": avr, "dead_units_test": dead,
+              "units": units, "lam": lam}
+    if k is not None:
+        record.update(strength_name="k", k=k)
+    return record
+
+
+SOURCE = {"lam": 1e-5, "test_accuracy": 0.9743, "avr_train_batch": 5.41}
+MET = [run(s, 0.981 + s / 1000, 4.5, k=5) for s in range(3)]  # 0.981, 0.982, 0.983 at 4.5
+ONE_SEED_SHORT = [run(0, 0.981, 4.5, k=5), run(1, 0.979, 4.5, k=5), run(2, 0.982, 4.5, k=5)]
+L1 = [run(0, 0.984, 200.0), run(0, 0.975, 6.0, lam=1e-5), run(1, 0.976, 6.2, lam=1e-5)]
+
+
+def test_settings_merge_seeds_and_keep_each_seeds_point():
+    records = tradeoff.settings({"topk": MET, "l1": L1})
+    assert [(r["family"], len(r["seeds"])) for r in records] == [("topk", 3), ("l1", 1), ("l1", 2)]
+    assert records[0]["test_accuracy"] == pytest.approx(0.982)
+    assert records[0]["per_seed"] == [(0.981, 4.5), (0.982, 4.5), (0.983, 4.5)]
+
+
+def test_a_target_is_met_seed_by_seed():
+    short = tradeoff.settings({"t": ONE_SEED_SHORT})[0]
+    assert tradeoff.meets(short, (0.980, 5)) == 2 and tradeoff.meets(short, (0.980, 4)) == 0
+    found = tradeoff.findings({"t": ONE_SEED_SHORT, "l1": L1}, (0.980, 5), SOURCE, network="net")
+    assert found["met"] == 0
+    assert found["target_sentence"] == (
+        "No setting of the net meets the target, a test accuracy of at least 0.9800 with at most 5.00 "
+        "active units per digit on each of 3 or more seeds (t at k = 5 reaches it on 2 of its 3 seeds).")
+
+
+def test_the_met_target_names_its_most_accurate_setting_and_the_best_code_is_compared_with_the_source():
+    found = tradeoff.findings({"topk": MET, "l1": L1}, (0.980, 5), SOURCE)
+    assert found["met"] == 1
+    assert found["target_sentence"] == (
+        "The target, a test accuracy of at least 0.9800 with at most 5.00 active units per digit on each "
+        "of 3 or more seeds, is met by 1 of the 3 settings; the most accurate is topk at k = 5: accuracy "
+        "0.9820 (seeds 0.9810–0.9830) at an AVR of 4.50 (all 3 seeds).")
+    assert found["best_sentence"].startswith("The most accurate code with at most 5.00 active units per digit "
+                                             "is topk at k = 5 (3 seeds): accuracy 0.9820")
+    assert found["best_sentence"].endswith("0.77 points above the source's 0.9743 at 5.41.")
+
+
+def test_the_dense_network_bounds_every_code():
+    dense = tradeoff.settings({"dense": [run(0, 0.9840, 5000.0)]})[0]
+    short = tradeoff.findings({"l1": L1}, (0.985, 100), SOURCE, dense, "CNN")["dense_sentence"]
+    assert "0.9840 (one seed) with 5,000 active units per digit: 0.10 points short of the target" in short
+    assert "needs a more accurate network" in short
+    enough = tradeoff.findings({"l1": L1}, (0.980, 100), SOURCE, dense, "CNN")["dense_sentence"]
+    assert "at or above the target's accuracy: what is lost on the way to 100 units is lost to the " \
+           "sparsity mechanism" in enough
+
+
+def test_no_setting_within_the_activity_budget():
+    found = tradeoff.findings({"l1": L1}, (0.98, 2), SOURCE)
+    assert found["best_sentence"] == "No setting keeps every seed at or below 2.00 active units."
+
+
+def test_dead_units_are_compared_only_beyond_the_seeds_spread():
+    plain = tradeoff.settings({"TopK": [run(s, 0.970, 5, k=5, dead=650 + s) for s in range(3)]})[0]
+    fewer = tradeoff.settings({"low": [run(s, 0.972, 5, k=5, dead=460 + s) for s in range(3)]})[0]
+    overlap = tradeoff.settings({"low": [run(s, 0.969 + s / 1000, 5, k=5, dead=640 + 10 * s) for s in range(3)]})[0]
+    text = tradeoff.dead_units_sentence(plain, fewer)
+    assert "leaves 651 (seeds 650–652) of its 784 units dead" in text
+    assert "leaves fewer dead units, 461 (seeds 460–462), and reaches a higher accuracy, 0.9720 (all 3 seeds) " \
+           "against 0.9700 (all 3 seeds)." in text
+    text = tradeoff.dead_units_sentence(plain, overlap)
+    assert "leaves about as many dead units" in text and "reaches about the same accuracy" in text
+
+
+def test_the_demo_sentence_says_what_the_small_run_shows():
+    plain = run(0, 0.85, 5, k=5, dead=700)
+    lowered = dict(run(0, 0.86, 5, k=5, dead=600))
+    assert tradeoff.demo_sentence(plain, lowered).startswith(
+        "In this small run, lowering k during training leaves fewer dead units (600 against 700 of 784)")
+    assert "leaves more dead units" in tradeoff.demo_sentence(lowered, plain)
+
+
+@pytest.mark.parametrize("target, error", [((0.98,), TypeError), ((1.5, 5), ValueError), ((0.9, 0), ValueError),
+                                           ("ab", TypeError)])
+def test_bad_targets_are_refused(target, error):
+    with pytest.raises(error, match="target must be"):
+        tradeoff.check_target(target)
+
+
+def test_bad_families_are_refused():
+    with pytest.raises(ValueError, match="families must be a non-empty dict"):
+        tradeoff.settings({})
+    with pytest.raises(ValueError, match="lacks"):
+        tradeoff.settings({"x": [{"seed": 0, "test_accuracy": 0.9}]})
+
+
+def test_a_missed_target_says_whether_the_training_digits_are_fitted():
+    found = tradeoff.findings({"t": ONE_SEED_SHORT}, (0.982, 5), SOURCE)
+    assert found["best_train_sentence"].startswith("On its own training digits the same code is 0.9990 (all 3 seeds) accurate")
+    assert tradeoff.findings({"topk": MET}, (0.980, 5), SOURCE)["best_train_sentence"] == ""
