@@ -482,7 +482,7 @@ def test_the_lista_verdicts(committed):
         assert row["ista"] == arrays["ista_objectives"][row["depth"] - 1]
         assert row["fista"] == arrays["fista_objectives"][row["depth"] - 1]
         assert row["untrained_objective"] == pytest.approx(row["ista"], rel=1e-6)
-    found = coding.lista_findings(summary, committed["coding_encoder"][0])
+    found = coding.lista_findings(summary, committed["coding_encoder"][0], arrays)
     assert found["lista_untrained_difference"] < 1e-6 and "agree to 3e-7 at every depth" in found["lista_identity_sentence"]
     assert found["lista_beats_ista"] == 5 and "is below ISTA at every depth" in found["lista_ista_sentence"]
     assert "at T = 16, 12.2 % against 68.3 %" in found["lista_ista_sentence"]
@@ -495,6 +495,10 @@ def test_the_lista_verdicts(committed):
     assert found["lista_short_training"] and found["lista_depth_beats_training"]
     assert "Depth 16 after 1,000 steps is below that longer-trained single layer (12.2 % against 15.5 %)" in \
         found["lista_one_layer_sentence"]
+    assert "here trained for 1,000 steps at a learning rate of 3e-5 instead of 20,000 at 3e-4" in \
+        found["lista_one_layer_sentence"]
+    assert found["lista_still_falling"] == 5 and "still fell at every depth, by 4.6 % (T = 16) to 8.4 % (T = 2) " \
+        "(means over steps 401–500 and 901–1,000)" in found["lista_training_sentence"]
     assert "worth 42 FISTA iterations" in found["lista_summary"]
     assert all(row["lista_fista_iterations_worth"] is not None for row in summary["rows"])  # within the tracked 500
 
@@ -569,7 +573,8 @@ GOOD_LISTA = {"lista": (50.0, 25.0, 12.5), "ista": (100.0, 50.0, 25.0), "fista":
 
 
 def test_lista_sentences_when_learning_pays_at_every_depth():
-    encoder = {"encoders": {"trained": {"gap_pct": 15.5}}, "encoder_steps": 20_000, "n_test": 2000}
+    encoder = {"encoders": {"trained": {"gap_pct": 15.5}}, "encoder_steps": 20_000, "n_test": 2000,
+               "learning_rate": 3e-4}
     found = coding.lista_findings(lista_study(GOOD_LISTA), encoder)
     assert found["lista_identity_sentence"] == (
         "Untrained, the network of every depth computes as many ISTA steps from h = 0: on the 1,000 full-size test "
@@ -597,7 +602,8 @@ def test_lista_sentences_when_learning_pays_at_every_depth():
 
 def test_lista_sentences_when_learning_does_not_pay():
     gaps = {"lista": (120.0, 60.0, 0.0), "ista": (100.0, 50.0, 25.0), "fista": (100.0, 50.0, 20.0)}
-    encoder = {"encoders": {"trained": {"gap_pct": 130.0}}, "encoder_steps": 20_000, "n_test": 2000}
+    encoder = {"encoders": {"trained": {"gap_pct": 130.0}}, "encoder_steps": 20_000, "n_test": 2000,
+               "learning_rate": 2.5e-4}
     found = coding.lista_findings(lista_study(gaps, worth=(1, None, 400), difference=2e-3), encoder)
     assert "differ by up to 2.0e-3 (at T = 1), more than float32 rounding" in found["lista_identity_sentence"]
     assert found["lista_beats_ista"] == 1
@@ -621,3 +627,37 @@ def test_lista_sentences_when_learning_does_not_pay():
     assert not found["lista_gap_falls"] and "lista_one_layer_sentence" not in found
     assert "but not down at every step of the table (not from T = 1 to 2 and T = 2 to 4)" in \
         found["lista_depth_sentence"]
+    assert "1,000 steps at a learning rate of 3e-5 instead of 20,000 at 2.5e-4" in \
+        coding.lista_findings(lista_study(gaps), encoder)["lista_one_layer_sentence"]
+
+
+def lista_curves(falls, points=100):
+    """Training curves for depths 1, 2, 4 of ``points`` block means, flat at 20 until the middle and
+    then falling linearly by ``falls[i]`` % of 20 by the end."""
+    arrays = {}
+    for depth, fall in zip((1, 2, 4), falls):
+        curve = np.full(points, 20.0)
+        curve[points // 2:] = 20.0 * (1 - fall / 100 * np.linspace(0, 1, points - points // 2))
+        arrays[f"training_loss_{depth}"] = curve
+    return arrays
+
+
+def test_lista_training_sentence_says_whether_training_had_finished():
+    summary = lista_study(GOOD_LISTA)
+    # means over the 10 blocks (steps 401-500) before the middle and the last 10 (901-1,000)
+    found = coding.lista_findings(summary, arrays=lista_curves((20.0, 10.0, 5.0)))
+    end = {fall: 100 * (1 - (20.0 * (1 - fall / 100 * np.linspace(0, 1, 50)))[-10:].mean() / 20)
+           for fall in (20.0, 10.0, 5.0)}  # the fall (%) of the last blocks' mean from the flat 20
+    assert found["lista_still_falling"] == 3
+    assert found["lista_training_sentence"] == (
+        "These are the scores of one short training, not the best LISTA can do: 1,000 steps at one learning rate, "
+        f"3e-5, for every depth. Over the second half of the training the objective on the training batches still "
+        f"fell at every depth, by {end[5.0]:.1f} % (T = 4) to {end[20.0]:.1f} % (T = 1) (means over steps 401–500 "
+        "and 901–1,000): trained longer, every LISTA row of the table would likely be lower.")
+    found = coding.lista_findings(summary, arrays=lista_curves((20.0, 0.5, -3.0)))
+    assert found["lista_still_falling"] == 1
+    assert "still fell by more than 1 % at T = 1, and not at the other depths" in found["lista_training_sentence"]
+    found = coding.lista_findings(summary, arrays=lista_curves((0.0, 0.5, -3.0), points=50))
+    assert found["lista_still_falling"] == 0 and "fell by 1 % or less at every depth (means over steps " \
+        "401–500 and 901–1,000)" in found["lista_training_sentence"]
+    assert "lista_training_sentence" not in coding.lista_findings(summary)

@@ -119,16 +119,26 @@ def test_orientation_sentence_both_ways():
     r2 = np.ones(8)
     theta = np.radians([0, 10, 45, 50, 90, 95, 100, 135])
     found = findings.orientation_findings(theta, r2)
+    # 62% near 0° and 90° of only 8 atoms: within two standard errors (35 points) of an even split
     assert found["orientation_sentence"] == (
         "The orientations of the 8 well-fit sparse-coding atoms cover all 4 sectors of 45°, each holding between "
-        "12% and 38% of them; more of them lie near horizontal and vertical than near the diagonals "
-        "(62% against 38%).")
+        "12% and 38% of them; about as many lie near horizontal and vertical as near the diagonals "
+        "(62% against 38%, within two standard errors of an even split for 8 atoms).")
     assert found["sector_shares"] == [0.25, 0.25, 0.375, 0.125]
     # 170° is next to 0°: the sectors wrap around
     diagonal = findings.orientation_findings(np.radians([40, 50, 130, 170]), np.ones(4))
     assert "leave 1 of the 4 sectors of 45° empty" in diagonal["orientation_sentence"]
-    assert "no more of them lie near horizontal and vertical" in diagonal["orientation_sentence"]
+    assert "about as many lie near horizontal and vertical" in diagonal["orientation_sentence"]
     assert diagonal["sector_shares"] == [0.25, 0.5, 0.0, 0.25]
+    # 100 atoms, 70 of them at 0° or 90°: beyond the 10 points chance gives, both ways
+    biased = np.radians([0] * 35 + [90] * 35 + [45] * 15 + [135] * 15)
+    assert "; more of them lie near horizontal and vertical than near the diagonals (70% against 30%)." in \
+        findings.orientation_findings(biased, np.ones(100))["orientation_sentence"]
+    assert "; fewer of them lie near horizontal" in \
+        findings.orientation_findings(biased + np.pi / 4, np.ones(100))["orientation_sentence"]
+    # 59 of 100: within 10 points of an even split
+    close = np.radians([0] * 59 + [45] * 41)
+    assert "about as many lie" in findings.orientation_findings(close, np.ones(100))["orientation_sentence"]
     # badly fit atoms are not counted
     assert "of the 2 well-fit" in findings.orientation_findings(theta[:4], np.array([0.9, 0.9, 0.1, 0.5]))[
         "orientation_sentence"]
@@ -161,6 +171,12 @@ def test_lam_sentence_both_ways():
     assert "fits well moves from 50% through 60% to 40%" in other["lam_sentence"]
     assert "Atoms no training patch uses: 0, 2, 5 at these λ." in other["lam_sentence"]
     assert "falls from 80% through 50% to 10%" in findings.lam_findings(summary(sparse=(0.8, 0.5, 0.1)))["lam_summary"]
+    # a change the written percentages cannot show is no change
+    assert findings.lam_findings(summary(sparse=(0.5625, 0.6806, 0.6840)))["lam_summary"].endswith(
+        "fits well rises from 56% to 68%, then stays there")
+    assert "fits well does not fall: 50%, 50%, 80%." in \
+        findings.lam_findings(summary(sparse=(0.5, 0.501, 0.8)))["lam_sentence"]
+    assert "fits well stays at 50%." in findings.lam_findings(summary(sparse=(0.5, 0.501, 0.502)))["lam_sentence"]
 
 
 def test_ica_sentence_both_ways():
@@ -224,7 +240,9 @@ def test_the_committed_shape_orientation_and_position_verdicts(committed, main_t
     assert "are bars and gratings with a median spatial frequency" in shape["shape_sentence"]
     orientation = findings.orientation_findings(main_table["theta"], main_table["r2"])
     assert "cover all 4 sectors of 45°" in orientation["orientation_sentence"]
-    assert "; more of them lie near horizontal and vertical" in orientation["orientation_sentence"]
+    # 56% near horizontal and vertical of 196 atoms: no bias claimed
+    assert "; about as many lie near horizontal and vertical as near the diagonals" in \
+        orientation["orientation_sentence"]
     position = findings.position_findings(main_table["x0"], main_table["y0"], main_table["r2"], summary["side"])
     assert position["position_summary"] == "their centres spread over every quarter of the patch"
 
@@ -234,7 +252,8 @@ def test_the_committed_spectrum_lam_and_ica_verdicts(committed):
     spectrum = findings.spectrum_findings(summary)["spectrum_sentence"]
     assert ": close to the −1 of a 1/f spectrum. Whitening flattens every spectrum:" in spectrum
     lam = findings.lam_findings(summary)["lam_sentence"]
-    assert "uses falls from" in lam and "unexplained rises from" in lam and "fits well rises from" in lam
+    assert "uses falls from" in lam and "unexplained rises from" in lam
+    assert "fits well rises from 56% to 68%, then stays there." in lam
     assert lam.endswith("Every atom is used by some training patch at every λ.")
     assert findings.ica_findings(summary)["ica_sentence"].startswith("FastICA converged after")
 

@@ -731,21 +731,31 @@ def _listed(words) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def _rate(x: float) -> str:
+    """A learning rate as ``3e-5`` or ``2.5e-4``: the fewest digits that give it back."""
+    for digits in range(4):
+        text = _e(x, digits)
+        if math.isclose(float(text), x, rel_tol=1e-9):
+            return text
+    return _e(x, 4)
+
+
 def _worth(n: int | None, limit: int) -> str:
     return f"{n:,}" if n is not None else f"more than {limit:,}"
 
 
-def lista_findings(lista: dict, encoder: dict | None = None) -> dict:
+def lista_findings(lista: dict, encoder: dict | None = None, arrays: dict | None = None) -> dict:
     """Learned ISTA against ISTA and FISTA at the same depth T (the ``coding_lista`` study), as the
     chapter states it. ``encoder`` (the ``coding_encoder`` study, optional) compares depth 1 with the
-    chapter's trained ReLU layer, the same network trained longer."""
+    chapter's trained ReLU layer, the same network trained longer. ``arrays`` (the study's arrays,
+    optional) say whether the training objective was still falling when training stopped."""
     rows = sorted(lista["rows"], key=lambda row: row["depth"])
     depths = [row["depth"] for row in rows]
     first, last = rows[0], rows[-1]
     limit = lista["tracked_iterations"]
     steps, n_test = lista["steps"], lista["n_test"]
     out = {"lista_steps": f"{steps:,}", "lista_test": f"{n_test:,}", "lista_train": f"{lista['n_train']:,}",
-           "lista_learning_rate": f"{lista['learning_rate']:g}", "lista_depth_max": last["depth"],
+           "lista_learning_rate": _rate(lista["learning_rate"]), "lista_depth_max": last["depth"],
            "lista_depth_list": _listed(str(d) for d in depths),
            "lista_fista_iterations": f"{lista['fista_iterations']:,}", "lista_optimum": lista["optimum"],
            "lista_tracked": f"{limit:,}"}
@@ -816,7 +826,7 @@ def lista_findings(lista: dict, encoder: dict | None = None) -> dict:
         f", still above the optimum that FISTA certifies after {lista['fista_iterations']:,} iterations.")
     out["lista_summary"] = (
         f"Learned ISTA unrolls T ISTA steps into a network whose shared weights are trained on the objective. "
-        f"At full size, after {steps:,} training steps, depth {last['depth']} is "
+        f"At full size, after {steps:,} training steps at one learning rate, depth {last['depth']} is "
         f"{last['gap_pct']['lista']:.1f} % above the optimum, against {last['gap_pct']['ista']:.1f} % for "
         f"{last['depth']} ISTA and {last['gap_pct']['fista']:.1f} % for {last['depth']} FISTA iterations: worth "
         f"{_worth(last['lista_fista_iterations_worth'], limit)} FISTA iterations.")
@@ -826,7 +836,8 @@ def lista_findings(lista: dict, encoder: dict | None = None) -> dict:
         longer = layer["gap_pct"] < first["gap_pct"]["lista"]
         out["lista_one_layer_sentence"] = (
             f"At T = {first['depth']}, LISTA is the trained ReLU layer of the sections above, here trained for "
-            f"{steps:,} steps instead of {encoder['encoder_steps']:,}: "
+            f"{steps:,} steps at a learning rate of {_rate(lista['learning_rate'])} instead of "
+            f"{encoder['encoder_steps']:,} at {_rate(encoder['learning_rate'])}: "
             f"{first['gap_pct']['lista']:.1f} % above the optimum against the longer-trained layer's "
             f"{layer['gap_pct']:.1f} % (scored on the first {encoder['n_test']:,} test digits), "
             + ("so this study's training, the same at every depth, stops short of what at least the single "
@@ -837,4 +848,33 @@ def lista_findings(lista: dict, encoder: dict | None = None) -> dict:
             f"longer-trained single layer ({last['gap_pct']['lista']:.1f} % against {layer['gap_pct']:.1f} %).")
         out["lista_short_training"] = longer
         out["lista_depth_beats_training"] = deeper
+
+    if arrays is not None:  # the training curves: block means of the training objective
+        falls = {}
+        for row in rows:
+            curve = np.asarray(arrays[f"training_loss_{row['depth']}"], dtype=float)
+            n, tenth = len(curve), max(1, len(curve) // 10)
+            middle, end = curve[n // 2 - tenth: n // 2].mean(), curve[n - tenth:].mean()
+            falls[row["depth"]] = 100 * (middle - end) / middle
+        block = steps // len(curve)
+        window = (f"means over steps {(n // 2 - tenth) * block + 1:,}–{n // 2 * block:,} and "
+                  f"{(n - tenth) * block + 1:,}–{n * block:,}")
+        still = [depth for depth, fall in falls.items() if fall > 1.0]  # more than 1 %: still learning
+        out["lista_still_falling"] = len(still)
+        opening = (f"These are the scores of one short training, not the best LISTA can do: {steps:,} steps at one "
+                   f"learning rate, {_rate(lista['learning_rate'])}, for every depth")
+        low, high = min(falls, key=falls.get), max(falls, key=falls.get)
+        if len(still) == len(rows):
+            out["lista_training_sentence"] = (
+                f"{opening}. Over the second half of the training the objective on the training batches still fell "
+                f"at every depth, by {falls[low]:.1f} % (T = {low}) to {falls[high]:.1f} % (T = {high}) ({window}): "
+                "trained longer, every LISTA row of the table would likely be lower.")
+        elif still:
+            out["lista_training_sentence"] = (
+                f"{opening}. Over the second half of the training the objective on the training batches still fell "
+                f"by more than 1 % at T = {_listed(str(d) for d in still)}, and not at the other depths ({window}).")
+        else:
+            out["lista_training_sentence"] = (
+                f"{opening}. Over the second half of the training the objective on the training batches fell by "
+                f"1 % or less at every depth ({window}): longer training at this rate would change little.")
     return out

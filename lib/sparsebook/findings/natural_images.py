@@ -51,14 +51,31 @@ def main_dictionary(summary: dict) -> tuple[int, dict]:
 
 
 def _movement(values, write) -> str:
-    """``rises from a (through b) to c`` / ``falls from ...`` / ``moves from a through b to c``."""
+    """``rises from a (through b) to c`` / ``falls from ...`` / ``moves from a through b to c``.
+
+    Steps are judged on the values as written: a change the prose cannot show is no change
+    (``rises from 56% to 68%, then stays there``, not ``rises from 56% through 68% to 68%``).
+    """
+    shown = [write(v) for v in values]
     values = list(values)
+    flat = [a == b for a, b in zip(shown, shown[1:])]
     steps = np.diff(values)
-    middle = "".join(f" through {write(v)}" for v in values[1:-1])
-    if np.all(steps == 0):
-        return f"stays at {write(values[0])}"
-    word = "rises" if np.all(steps > 0) else "falls" if np.all(steps < 0) else "moves"
-    return f"{word} from {write(values[0])}{middle} to {write(values[-1])}"
+    if all(flat):
+        return f"stays at {shown[0]}"
+    trailing = 0  # flat steps at the end
+    while flat[len(flat) - 1 - trailing]:
+        trailing += 1
+    moving, kept = shown[:len(shown) - trailing], values[:len(values) - trailing]
+    moving_steps = np.diff(kept)
+    if any(flat[:len(flat) - trailing]):
+        rising = all(s > 0 or f for s, f in zip(steps, flat))
+        falling = all(s < 0 or f for s, f in zip(steps, flat))
+        word = "does not fall" if rising else "does not rise" if falling else "moves"
+        return f"{word}: {', '.join(shown)}"
+    middle = "".join(f" through {v}" for v in moving[1:-1])
+    word = "rises" if np.all(moving_steps > 0) else "falls" if np.all(moving_steps < 0) else "moves"
+    text = f"{word} from {moving[0]}{middle} to {moving[-1]}"
+    return text + (", then stays there" if trailing else "")
 
 
 def spectrum_findings(summary: dict) -> dict:
@@ -176,7 +193,9 @@ def localisation_findings(sparse_atoms, ica_atoms, pca_atoms) -> dict:
 
 def orientation_findings(theta, r2, what: str = "well-fit sparse-coding atoms") -> dict:
     """How the orientations (wave-vector direction ``theta``, radians) of the atoms with
-    R² ≥ GOOD_FIT_R2 fall into SECTORS sectors: ``orientation_sentence``."""
+    R² ≥ GOOD_FIT_R2 fall into SECTORS sectors: ``orientation_sentence``. A bias towards (or
+    away from) horizontal and vertical is claimed only beyond two binomial standard errors
+    of an even split."""
     theta, r2 = np.asarray(theta, dtype=np.float64), np.asarray(r2, dtype=np.float64)
     if theta.shape != r2.shape or theta.ndim != 1:
         raise ValueError(f"theta and r2 must be 1-D of one length, got {theta.shape} and {r2.shape}")
@@ -195,11 +214,20 @@ def orientation_findings(theta, r2, what: str = "well-fit sparse-coding atoms") 
     else:
         cover = (f"The orientations of the {good.size} {what} leave {int(np.sum(shares == 0))} of the {SECTORS} "
                  f"sectors of {degrees}° empty")
-    bias = ("more of them lie near horizontal and vertical than near the diagonals" if cardinal > 0.5 else
-            "no more of them lie near horizontal and vertical than near the diagonals")
+    # Orientations spread evenly put half the atoms near horizontal and vertical; a share within
+    # two binomial standard errors of 1/2 is what chance gives with this many atoms.
+    margin = 2 * math.sqrt(0.25 / good.size)
+    shares_text = f"{_pct(cardinal)} against {_pct(1 - cardinal)}"
+    if cardinal > 0.5 + margin:
+        bias = f"more of them lie near horizontal and vertical than near the diagonals ({shares_text})"
+    elif cardinal < 0.5 - margin:
+        bias = f"fewer of them lie near horizontal and vertical than near the diagonals ({shares_text})"
+    else:
+        bias = (f"about as many lie near horizontal and vertical as near the diagonals ({shares_text}, within "
+                f"two standard errors of an even split for {good.size} atoms)")
     summary = (f"cover all {SECTORS} orientation sectors of {degrees}°" if shares.min() > 0 else
                f"leave {int(np.sum(shares == 0))} of the {SECTORS} orientation sectors of {degrees}° empty")
-    return {"orientation_sentence": f"{cover}; {bias} ({_pct(cardinal)} against {_pct(1 - cardinal)}).",
+    return {"orientation_sentence": f"{cover}; {bias}.",
             "orientation_summary": summary, "sector_shares": [float(v) for v in shares]}
 
 
