@@ -390,7 +390,7 @@ def _winners(build):
     return build_topk
 
 
-TOPK_ANNEAL = {"mlp": (100, 0.5), "cnn": (2000, 0.5)}  #: (start_k, fraction of the steps) of the annealed TopK runs.
+TOPK_ANNEAL = {"mlp": (100, 0.5), "cnn": (500, 0.5)}  #: (start_k, fraction of the steps) of the annealed TopK runs.
 
 
 # Beyond the source: a code sparse by construction (k-winners-take-all) and a learning rate that
@@ -414,12 +414,11 @@ EXPERIMENTS.update({
         description=f"mlp_topk with the number of winners lowered from {TOPK_ANNEAL['mlp'][0]} to k over the first "
                     f"{TOPK_ANNEAL['mlp'][1]:.0%} of the steps",
         build_model=_winners(_mlp_model),
-        grid=(3, 5, 10),
+        grid=(5,),
         penalty="topk",
         lam_convention=None,
         strength="k",
         seeds=(0, 1, 2),
-        seeded_grid=(5,),
         schedule="cosine",
         topk_anneal=TOPK_ANNEAL["mlp"],
     ),
@@ -461,8 +460,20 @@ EXPERIMENTS.update({
         penalty="topk",
         lam_convention=None,
         strength="k",
-        seeds=(0, 1, 2),
+        seeds=(0, 1),
         schedule="cosine",
+    ),
+    "cnn_topk_annealed": Experiment(
+        name="cnn_topk_annealed",
+        description=f"cnn_topk with the number of winners lowered from {TOPK_ANNEAL['cnn'][0]:,} to k over the "
+                    f"first {TOPK_ANNEAL['cnn'][1]:.0%} of the steps",
+        build_model=_winners(_cnn_model),
+        grid=(100,),
+        penalty="topk",
+        lam_convention=None,
+        strength="k",
+        schedule="cosine",
+        topk_anneal=TOPK_ANNEAL["cnn"],
     ),
 })
 
