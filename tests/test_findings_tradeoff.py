@@ -151,7 +151,12 @@ def _families(names):
 
 
 def test_committed_runs_meet_neither_target_and_name_the_best_code():
-    mlp = tradeoff.findings(_families(MLP), tradeoff.TARGETS["mlp"], _source("mlp"), None, "fully connected network")
+    mlp_dense = tradeoff.settings({"dense": [r for r in _runs("mlp") if r["lam"] == 0]})[0]
+    mlp = tradeoff.findings(_families(MLP), tradeoff.TARGETS["mlp"], _source("mlp"), mlp_dense, "fully connected network")
+    assert mlp["dense_sentence"] == (
+        "Trained with no sparsity mechanism at all, this fully connected network reaches 0.9824 (mean of 3 seeds) "
+        "with 185 active units per digit, at or above the target's accuracy: what is lost on the way to 5.00 units "
+        "is lost to the sparsity mechanism.")
     assert mlp["met"] == 0
     assert mlp["best_sentence"].startswith(
         "The most accurate code with at most 5.00 active units per digit is “TopK, k lowered, 2 layers” at k = 5: "
