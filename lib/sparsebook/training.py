@@ -40,7 +40,7 @@ LAM_CONVENTIONS = ("batch_sum", "example_mean")  #: How the L1 penalty is reduce
 SOURCE_LAM_CONVENTION = "batch_sum"
 SOURCE_BATCH_SIZE = 100
 SOURCE_LEARNING_RATE = 1e-3
-SCHEDULES = ("constant", "cosine")  #: Learning-rate schedules: the source's constant rate, or cosine decay to 0.
+SCHEDULES = ("constant", "cosine")  #: The learning rate's schedules, the source's constant rate or a cosine decay to 0.
 
 
 class TrainingDivergedError(FloatingPointError):
