@@ -393,48 +393,37 @@ def _winners(build):
 TOPK_ANNEAL = {"mlp": (100, 0.5), "cnn": (500, 0.5)}  #: (start_k, fraction of the steps) of the annealed TopK runs.
 
 
+def _topk_classifier(name: str, description: str, build, grid: tuple, seeds: tuple = (0,),
+                     seeded_grid: tuple | None = None, anneal: tuple | None = None) -> Experiment:
+    """A classifier whose code keeps its k largest units (no penalty), trained with the cosine schedule."""
+    return Experiment(name=name, description=description, build_model=_winners(build), grid=grid,
+                      penalty="topk", lam_convention=None, strength="k", seeds=seeds, seeded_grid=seeded_grid,
+                      schedule="cosine", topk_anneal=anneal)
+
+
+def _lowered(network: str) -> str:
+    start_k, fraction = TOPK_ANNEAL[network]
+    return f"the number of winners lowered from {start_k:,} to k over the first {fraction:.0%} of the steps"
+
+
 # Beyond the source: a code sparse by construction (k-winners-take-all) and a learning rate that
 # decays to 0 instead of the source's constant one, on the source's two classifiers.
+EXPERIMENTS.update({exp.name: exp for exp in (
+    _topk_classifier("mlp_topk", "the mlp with only the k largest hidden ReLU outputs of each digit kept (no "
+                     "penalty), learning rate decayed to 0 along a cosine", _mlp_model, grid=(3, 5),
+                     seeds=(0, 1, 2), seeded_grid=(5,)),
+    _topk_classifier("mlp_topk_annealed", f"mlp_topk with {_lowered('mlp')}", _mlp_model, grid=(5,),
+                     seeds=(0, 1, 2), anneal=TOPK_ANNEAL["mlp"]),
+    _topk_classifier("mlp_deep_topk_annealed", "mlp_topk_annealed with one more dense 784-unit ReLU layer (not "
+                     "penalised) between the pixels and the code: 784 -> 784 ReLU -> 784 ReLU, k largest kept -> 10",
+                     lambda seed, k, **anneal: _mlp_model(seed, k=k, feature_layers=1, **anneal), grid=(5,),
+                     seeds=(0, 1, 2), anneal=TOPK_ANNEAL["mlp"]),
+    _topk_classifier("cnn_topk", "the cnn with only the k largest of its 39,200 code units kept per digit (no "
+                     "penalty), learning rate decayed to 0 along a cosine", _cnn_model, grid=(100,), seeds=(0, 1)),
+    _topk_classifier("cnn_topk_annealed", f"cnn_topk with {_lowered('cnn')}", _cnn_model, grid=(100,),
+                     anneal=TOPK_ANNEAL["cnn"]),
+)})
 EXPERIMENTS.update({
-    "mlp_topk": Experiment(
-        name="mlp_topk",
-        description="the mlp with only the k largest hidden ReLU outputs of each digit kept (no penalty), "
-                    "learning rate decayed to 0 along a cosine",
-        build_model=_winners(_mlp_model),
-        grid=(3, 5),
-        penalty="topk",
-        lam_convention=None,
-        strength="k",
-        seeds=(0, 1, 2),
-        seeded_grid=(5,),
-        schedule="cosine",
-    ),
-    "mlp_topk_annealed": Experiment(
-        name="mlp_topk_annealed",
-        description=f"mlp_topk with the number of winners lowered from {TOPK_ANNEAL['mlp'][0]} to k over the first "
-                    f"{TOPK_ANNEAL['mlp'][1]:.0%} of the steps",
-        build_model=_winners(_mlp_model),
-        grid=(5,),
-        penalty="topk",
-        lam_convention=None,
-        strength="k",
-        seeds=(0, 1, 2),
-        schedule="cosine",
-        topk_anneal=TOPK_ANNEAL["mlp"],
-    ),
-    "mlp_deep_topk_annealed": Experiment(
-        name="mlp_deep_topk_annealed",
-        description="mlp_topk_annealed with one more dense 784-unit ReLU layer (not penalised) between the "
-                    "pixels and the code: 784 -> 784 ReLU -> 784 ReLU, k largest kept -> 10",
-        build_model=_winners(lambda seed, k, **anneal: _mlp_model(seed, k=k, feature_layers=1, **anneal)),
-        grid=(5,),
-        penalty="topk",
-        lam_convention=None,
-        strength="k",
-        seeds=(0, 1, 2),
-        schedule="cosine",
-        topk_anneal=TOPK_ANNEAL["mlp"],
-    ),
     "mlp_bounded_cosine": Experiment(
         name="mlp_bounded_cosine",
         description="mlp_bounded (readout max-norm 1, L1 on the hidden activations) with the learning rate "
@@ -450,30 +439,6 @@ EXPERIMENTS.update({
         build_model=_cnn,
         grid=(0.0,),
         schedule="cosine",
-    ),
-    "cnn_topk": Experiment(
-        name="cnn_topk",
-        description="the cnn with only the k largest of its 39,200 code units kept per digit (no penalty), "
-                    "learning rate decayed to 0 along a cosine",
-        build_model=_winners(_cnn_model),
-        grid=(100,),
-        penalty="topk",
-        lam_convention=None,
-        strength="k",
-        seeds=(0, 1),
-        schedule="cosine",
-    ),
-    "cnn_topk_annealed": Experiment(
-        name="cnn_topk_annealed",
-        description=f"cnn_topk with the number of winners lowered from {TOPK_ANNEAL['cnn'][0]:,} to k over the "
-                    f"first {TOPK_ANNEAL['cnn'][1]:.0%} of the steps",
-        build_model=_winners(_cnn_model),
-        grid=(100,),
-        penalty="topk",
-        lam_convention=None,
-        strength="k",
-        schedule="cosine",
-        topk_anneal=TOPK_ANNEAL["cnn"],
     ),
 })
 

@@ -11,7 +11,7 @@ from several experiments (the source's λ grid, a bounded readout, TopK codes, .
 
 from __future__ import annotations
 
-from . import check_records, mean_records
+from . import by_strength, check_records, mean_records
 from ..plots import format_strength
 
 #: For each network, (the test accuracy to reach at least, the AVR to stay at or below).
@@ -90,8 +90,9 @@ def settings(families: dict) -> list[dict]:
         runs = check_records(runs, RUN_FIELDS, f"the runs of {label!r}",
                              advice="run `python -m sparsebook.sweep <experiment> --mode full`")
         strength = runs[0].get("strength_name", "lam")
+        groups = by_strength(runs, strength)
         for record in mean_records(runs, strength):
-            group = [run for run in runs if float(run[strength]) == float(record[strength])]
+            group = groups[float(record[strength])]
             record["family"] = label
             record["per_seed"] = [(run["test_accuracy"], run["avr_test"]) for run in group]
             merged.append(record)
