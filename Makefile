@@ -8,10 +8,11 @@ STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 # `make book` builds in $SPARSEBOOK_MODE (quick unless set: SPARSEBOOK_MODE=full make book renders
 # the same committed results with demonstrations on the whole MNIST); `make test` always runs in
-# quick mode. Pages carry no TensorFlow start-up noise. (No MPLBACKEND=Agg:
+# quick mode. Pages carry no TensorFlow start-up noise, and their sliders are the static control
+# (SPARSEBOOK_WIDGETS=static: no reader moves them; `make lab` gets live ipywidgets). (No MPLBACKEND=Agg:
 # kernels draw with the inline backend, and Agg would silently drop every figure.)
 SPARSEBOOK_MODE ?= quick
-QUIET := TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore::DeprecationWarning
+QUIET := TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore::DeprecationWarning SPARSEBOOK_WIDGETS=static
 BOOK_ENV := SPARSEBOOK_MODE=$(SPARSEBOOK_MODE) $(QUIET)
 TEST_ENV := SPARSEBOOK_MODE=quick $(QUIET)
 

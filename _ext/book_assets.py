@@ -5,6 +5,8 @@ with the file name ``None``, once with ``""``); the second ``const THEBE_JS_URL`
 "Identifier 'THEBE_JS_URL' has already been declared" in the browser. Each script is kept once.
 """
 
+import os
+
 
 def _drop_repeated_scripts(app, pagename, templatename, context, doctree):
     seen, kept = set(), []
@@ -18,5 +20,8 @@ def _drop_repeated_scripts(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    # The kernels the build starts inherit this: no reader drives their sliders, so each draws
+    # the static control (sparsebook.widgets.widget_mode), never ipywidgets that would do nothing.
+    os.environ.setdefault("SPARSEBOOK_WIDGETS", "static")
     app.connect("html-page-context", _drop_repeated_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

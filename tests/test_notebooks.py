@@ -92,3 +92,52 @@ def test_install_cell_clones_the_repository_and_installs_the_clone(monkeypatch, 
     assert pip_cmd[:4] == [sys.executable, "-m", "pip", "install"] and clone in pip_cmd and "myst-nb" in pip_cmd
     (tmp_path / "sparsebook-repository").mkdir()  # run again after a failed install: no second clone
     assert [cmd[:2] for cmd in _run_install_cell(monkeypatch, tmp_path, installed=False)] == [[sys.executable, "-m"]]
+
+
+# --- what a reader sees: code that fits the column, figures in the book style ------------------
+
+MAX_COLUMNS = 88
+
+
+def _code_cells(path):
+    return [cell for cell in json.loads(path.read_text())["cells"] if cell["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_lines_fit_the_column(path):
+    long = [line for cell in _code_cells(path) for line in "".join(cell["source"]).splitlines()
+            if len(line) > MAX_COLUMNS]
+    assert not long, f"{path.name}: {len(long)} code lines are longer than {MAX_COLUMNS} columns: {long[:3]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_figures_keep_the_book_style(path):
+    import re
+
+    from sparsebook import style
+
+    source = "\n".join("".join(cell["source"]) for cell in _code_cells(path))
+    assert "style.use()" in source, f"{path.name} never applies the book style (sparsebook.style.use())"
+    small = [m.group(0) for m in re.finditer(r"fontsize=(\d+(?:\.\d+)?)", source)
+             if float(m.group(1)) < style.MIN_FONT_PT]
+    assert not small, f"{path.name}: fonts below {style.MIN_FONT_PT} pt: {small}"
+    wide = [m.group(0) for m in re.finditer(r"figsize=\((\d+(?:\.\d+)?)", source)
+            if float(m.group(1)) > style.COLUMN_WIDTH]
+    assert not wide, f"{path.name}: figures wider than the column ({style.COLUMN_WIDTH} in): {wide}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_figure_cells_carry_a_caption_and_alt_text(path):
+    """A cell that shows a figure (plt.show) says what to look at, through myst-nb's metadata."""
+    missing = []
+    for cell in _code_cells(path):
+        source = "".join(cell["source"])
+        assert source.count("plt.show()") <= 1, f"{path.name}: one figure per cell, so one caption each: {source[:60]}"
+        if "plt.show()" not in source:
+            continue
+        meta = cell["metadata"].get("mystnb", {})
+        caption = meta.get("figure", {}).get("caption", "")
+        alt = meta.get("image", {}).get("alt", "")
+        if not (caption.strip() and alt.strip()):
+            missing.append("".join(cell["source"])[:60])
+    assert not missing, f"{path.name}: figure cells without mystnb figure.caption and image.alt: {missing}"

@@ -17,6 +17,8 @@ RUNS = [
 
 def test_format_lam_writes_lambda_as_the_book_does():
     assert [format_lam(v) for v in (0, 1e-5, 5e-5, 2.7e-3, 1e-3)] == ["0", "1e-5", "5e-5", "2.7e-3", "1e-3"]
+    # plain from 0.01 up: 0.25, not 2.5e-1
+    assert [format_lam(v) for v in (0.01, 0.1, 0.25, 1.0, 2.5, 4)] == ["0.01", "0.1", "0.25", "1", "2.5", "4"]
 
 
 def test_accuracy_vs_avr_draws_one_line_per_series_and_reads_source_rows():
@@ -66,7 +68,7 @@ def test_bad_plot_input_is_refused():
 
 
 def test_format_strength_names_the_swept_parameter():
-    assert format_strength({"lam": 0.1}) == "λ=1e-1"
+    assert format_strength({"lam": 0.1}) == "λ=0.1"
     assert format_strength({"strength_name": "rho", "rho": 0.05}) == "ρ=0.05"
     assert format_strength({"strength_name": "k", "k": 40}) == "k=40"
 
@@ -79,7 +81,7 @@ def test_frontier_draws_each_series_sorted_by_active_units_and_labels_points():
     assert len(lines) == 2 and ax.get_xscale() == "log"
     np.testing.assert_allclose(lines[0].get_xdata(), [10.0, 40.0])
     np.testing.assert_allclose(lines[0].get_ydata(), [0.02, 0.01])
-    assert [t.get_text() for t in ax.texts] == ["k=10", "k=40", "λ=1e-1"]
+    assert [t.get_text() for t in ax.texts] == ["k=10", "k=40", "λ=0.1"]
     plt.close("all")
 
 

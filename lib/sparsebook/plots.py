@@ -29,9 +29,11 @@ def _axes(ax):
 
 
 def format_lam(lam: float) -> str:
-    """λ as the book writes it: ``0``, ``1e-05`` -> ``1e-5``, ``0.0027`` -> ``2.7e-3``."""
+    """λ as the book writes it: plain from 0.01 up (``0.25``, ``1``, ``2.5``), else ``1e-5``, ``2.7e-3``."""
     if lam == 0:
         return "0"
+    if 0.01 <= abs(lam) < 1e4:
+        return f"{lam:.3g}"
     mantissa, exponent = f"{lam:.1e}".split("e")
     mantissa = mantissa.rstrip("0").rstrip(".")
     return f"{mantissa}e{int(exponent)}"
