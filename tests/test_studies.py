@@ -219,3 +219,24 @@ def test_committed_baselines_are_full_size():
     summary, _ = sweep.load_study("code_baselines", "full")
     assert summary["n_test"] == 10_000 and summary["probe_train_examples"] == 10_000
     assert set(summary["random_relu"]) == {str(w) for w in studies.BASELINE_WIDTHS}
+
+
+# -- mlp_receptive_fields -------------------------------------------------------------------------
+
+def test_receptive_fields_study_keeps_the_busiest_units_of_the_mlp_runs(results, monkeypatch,
+                                                                        few_digits):
+    monkeypatch.setattr(studies, "load_mnist", lambda mode=None: few_digits)
+    monkeypatch.setitem(config.SETTINGS, "quick",
+                        dataclasses.replace(config.SETTINGS["quick"], steps=20))
+    monkeypatch.setattr(studies, "RECEPTIVE_FIELD_LAMS", (0.0, 1e-3))
+    monkeypatch.setattr(studies, "RECEPTIVE_FIELD_UNITS", 5)
+    summary, arrays = sweep.run_study("mlp_receptive_fields", "quick")
+    assert summary["lams"] == [0.0, 1e-3] and [run["lam"] for run in summary["runs"]] == [0.0, 1e-3]
+    assert all(run["steps"] == 20 and run["seed"] == 0 for run in summary["runs"])
+    assert arrays["weights"].shape == (2, 5, 784) and arrays["weights"].dtype == np.float16
+    assert arrays["units"].shape == (2, 5) and arrays["all_firing_rates"].shape == (2, 784)
+    for rates, units, every in zip(arrays["firing_rates"], arrays["units"], arrays["all_firing_rates"]):
+        np.testing.assert_array_equal(rates, every[units])  # the rates of the units kept
+        assert np.all(np.diff(rates) <= 0) and rates[-1] >= np.sort(every)[-5]  # the busiest, in order
+    _, loaded = sweep.load_study("mlp_receptive_fields", "quick")  # without pickle
+    np.testing.assert_array_equal(loaded["weights"], arrays["weights"])

@@ -3,14 +3,15 @@
 A Gabor is a plane wave under a Gaussian envelope, the model Jones & Palmer (1987) fitted to
 the receptive fields of simple cells in V1::
 
-    g(x, y) = A exp(-u^2 / (2 sigma_u^2) - v^2 / (2 sigma_v^2)) cos(2 pi f u + phase)
-    u =  (x - x0) cos(theta) + (y - y0) sin(theta)      (across the stripes)
-    v = -(x - x0) sin(theta) + (y - y0) cos(theta)      (along the stripes)
+    g(x, y) = A exp(-u^2 / (2 su^2) - v^2 / (2 sv^2)) cos(2 pi f u + phase)
+    u =  (x - x0) cos(theta) + (y - y0) sin(theta)    (across the stripes)
+    v = -(x - x0) sin(theta) + (y - y0) cos(theta)    (along the stripes)
 
 ``x`` counts columns and ``y`` rows, from 0; ``theta`` (radians, in [0, pi)) is the direction
 of the wave vector, so the stripes run at ``theta + pi/2``; ``f`` is in cycles per pixel.
 :func:`fit_gabor` returns these parameters with the fit's R²; ``aspect`` is
-``sigma_v / sigma_u`` (above 1: the envelope is longer along the stripes than across them).
+``sigma_v / sigma_u`` (``sv / su`` above; above 1: the envelope is longer along the stripes
+than across them).
 """
 
 from __future__ import annotations

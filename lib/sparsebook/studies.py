@@ -506,3 +506,55 @@ def lista_study(mode: str | None = None):
 
 register_study(Study("coding_lista", "learned ISTA of depth 1 to 16 against as many iterations of ISTA and FISTA "
                      "on the networks chapter's dictionary", lista_study))
+
+
+# -- mlp_receptive_fields: the input weights of the full-size MLP's busiest units ----------------
+
+RECEPTIVE_FIELD_LAMS = (0.0, 1e-4, 1e-3)  #: λ (batch-sum) of the runs whose weights are kept.
+RECEPTIVE_FIELD_UNITS = 36  #: The units kept per run: those active on the most test digits.
+RECEPTIVE_FIELD_DTYPE = np.float16  #: How the weights are stored.
+RECEPTIVE_FIELD_FIELDS = ("lam", "seed", "lam_convention", "data", "n_train", "n_test", "steps",
+                          "batch_size", "test_accuracy", "avr_test", "avr_train_batch",
+                          "dead_units", "dead_units_test", "train_seconds")
+
+
+def receptive_fields_study(mode: str | None = None):
+    """The input weights of the busiest hidden units of the ``mlp`` experiment, one run per λ.
+
+    Each λ of :data:`RECEPTIVE_FIELD_LAMS` is trained again by the sweep itself
+    (:func:`sparsebook.sweep.sweep` on experiment ``mlp``: the same model, loss, steps and
+    measurements as ``results/mlp.json``), seed :data:`SEED`. Kept per run, in the order of
+    ``lams``: the 784 input weights (``weights``, (λ, unit, pixel)) of the
+    :data:`RECEPTIVE_FIELD_UNITS` units active on the most test digits, those units' indices
+    (``units``) and firing rates (``firing_rates``, share of the test digits), every unit's
+    firing rate (``all_firing_rates``) and the run's record (``runs``: accuracy, AVR, dead units).
+    """
+    from .sweep import sweep
+
+    s = settings(mode)
+    runs, models = sweep("mlp", s.name, grid=RECEPTIVE_FIELD_LAMS, seed=SEED,
+                         digits=load_mnist(s.name), keep_models=True)
+    weights, units, rates, all_rates = [], [], [], []
+    for run in runs:
+        firing = np.asarray(run["firing_rates_test"], dtype=np.float64)
+        busiest = np.argsort(-firing, kind="stable")[:RECEPTIVE_FIELD_UNITS]
+        kernel = models[run["lam"]].get_layer("code").kernel.numpy()  # (pixels, units)
+        weights.append(kernel[:, busiest].T)
+        units.append(busiest)
+        rates.append(firing[busiest])
+        all_rates.append(firing)
+    summary = {"experiment": "mlp", "lams": [float(lam) for lam in RECEPTIVE_FIELD_LAMS],
+               "n_units_kept": RECEPTIVE_FIELD_UNITS,
+               "stored_dtype": np.dtype(RECEPTIVE_FIELD_DTYPE).name,
+               "runs": [{key: run[key] for key in RECEPTIVE_FIELD_FIELDS} for run in runs]}
+    arrays = {"lams": np.asarray(RECEPTIVE_FIELD_LAMS, dtype=np.float64),
+              "weights": np.asarray(weights).astype(RECEPTIVE_FIELD_DTYPE),
+              "units": np.asarray(units, dtype=np.int32),
+              "firing_rates": np.asarray(rates, dtype=np.float32),
+              "all_firing_rates": np.asarray(all_rates, dtype=np.float32)}
+    return summary, arrays
+
+
+register_study(Study("mlp_receptive_fields", "the input weights of the 36 busiest hidden units of the "
+                     "full-size mlp at λ = 0, 1e-4 and 1e-3 (seed 0), trained again by the sweep",
+                     receptive_fields_study))

@@ -14,7 +14,7 @@ from __future__ import annotations
 COLUMN_PX = 688  #: Width of the book's text column in CSS pixels, in a 1280-pixel-wide window.
 COLUMN_WIDTH = 6.8  #: The widest a figure is drawn, in inches (a full-width figure).
 DPI = 150  #: Resolution of the figures' PNG files.
-MIN_FONT_PT = 9  #: The smallest font a figure uses, in points: at least 9 points as shown.
+MIN_FONT_PT = 9  #: The smallest font a figure uses, in points (and so at least what a reader sees).
 
 #: matplotlib settings of the book style (see :func:`use`).
 RC = {

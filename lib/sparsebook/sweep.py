@@ -2,7 +2,7 @@
 
 Command line::
 
-    python -m sparsebook.sweep mlp --mode full          # the source's grid, 20,000 steps
+    python -m sparsebook.sweep mlp --mode full   # the source's grid, 20,000 steps
     python -m sparsebook.sweep mlp --mode quick --grid 0 1e-4
     python -m sparsebook.sweep --list
 

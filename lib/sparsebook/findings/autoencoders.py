@@ -1791,3 +1791,92 @@ def choosing(found: dict, sweep: dict, ng: dict, base: dict) -> dict:
                      f"{_count(ng['ng_sparser'], ng['ng_compared'], 'target rate')} measured (see above).")
     return {"choose_topk_sentence": topk, "choose_l1_sentence": l1, "choose_kl_sentence": kl,
             "choose_beta_sentence": beta, "choose_ng_sentence": ng_advice}
+
+
+# --- the page's tables ---------------------------------------------------------------------------
+
+#: The columns of a full-size run's table, in two parts that each fit the book's column: what
+#: the code uses, and what it buys. ``layer`` and ``silent`` columns are added on request.
+USE_COLUMNS = {"mechanism": ("mechanism", "text"), "strength": ("strength", "text"),
+               "seeds": ("seeds", "int")}
+LAYER_COLUMNS = {"units": ("units", "int"), "active_share": ("share active", "percent")}
+CODE_COLUMNS = {"l0": ("L0", "number"), "nonzero": ("non-zero units", "number"),
+                "dead": ("dead units", "percent")}
+QUALITY_COLUMNS = {"mse": ("MSE per pixel", "number"),
+                   "unexplained": ("unexplained variance", "percent")}
+SILENT_COLUMNS = {"mse_silent": ("MSE, silent set to 0", "number")}
+PROBE_COLUMNS = {"probe": ("probe accuracy", "accuracy")}
+
+
+def run_row(mechanism: str, strength: str, run: dict, baselines: dict) -> dict:
+    """One full-size run (or the mean of a point's seeds) as a row of the page's tables."""
+    run = _with_dead(run)
+    return {"mechanism": mechanism, "strength": strength,
+            "seeds": len(run.get("seeds", [run.get("seed", 0)])),
+            "units": run["units"], "active_share": run["l0_test"] / run["units"],
+            "l0": run["l0_test"], "nonzero": run["avr_test"],
+            "dead": run["dead_units_test"] / run["units"],
+            "mse": run["reconstruction_mse_test"],
+            "unexplained": normalised_mse(run["reconstruction_mse_test"], baselines),
+            "mse_silent": run.get(THRESHOLDED, math.nan),
+            "probe": run["test_accuracy"]}
+
+
+def runs_tables(rows, baselines: dict, layer: bool = False, silent: bool = False) -> list:
+    """Full-size runs as two tables: what each code uses, and what it buys.
+
+    Parameters
+    ----------
+    rows : list of (mechanism, strength, run) triples, as the findings return them
+        (``weights_rows``, ``bottleneck_rows``, ``beta_rows`` reshaped, ``ng_rows`` reshaped).
+    baselines : the ``code_baselines`` summary (its test pixel variance scales the error).
+    layer : add the layer's units and the share of them active per digit.
+    silent : add the error with every activation at or below the threshold set to 0
+        (``–`` for runs that did not measure it).
+
+    Returns
+    -------
+    Two pandas Stylers (see :func:`sparsebook.tables.table`), to be displayed one after the other.
+    """
+    from ..tables import table
+
+    rows = [run_row(mechanism, strength, run, baselines) for mechanism, strength, run in rows]
+    if not rows:
+        raise ValueError("rows must hold at least one (mechanism, strength, run) triple")
+    uses = {**USE_COLUMNS, **(LAYER_COLUMNS if layer else {}), **CODE_COLUMNS}
+    buys = {**{key: USE_COLUMNS[key] for key in ("mechanism", "strength")}, **QUALITY_COLUMNS,
+            **(SILENT_COLUMNS if silent else {}), **PROBE_COLUMNS}
+    return [table(rows, uses, caption="What each code uses: active units per test digit"),
+            table(rows, buys, caption="What it buys: reconstruction and a linear probe")]
+
+
+def frontier_tables(runs_by_experiment, baselines: dict) -> list:
+    """The full-size points of the three grids, one row each (several seeds: their mean)."""
+    from ..plots import format_strength
+
+    runs = _check_experiments(runs_by_experiment, merge=False)
+    return runs_tables([(MECHANISMS[name], format_strength(run), run)
+                        for name, records in runs.items()
+                        for run in merge_seeds(records, STRENGTHS[name])], baselines)
+
+
+def small_runs_table(tests: dict, strengths: dict):
+    """The small live runs: L0, error and silent units of each, one row per (sparsity, value).
+
+    ``tests`` maps ``(sparsity, value)`` to what ``evaluate_autoencoder`` returned;
+    ``strengths`` maps a sparsity to ``(knob, values)`` as the page sets them.
+    """
+    from ..tables import table
+
+    unknown = sorted({sparsity for sparsity, _ in tests} - set(strengths))
+    if unknown:
+        raise ValueError(f"tests name sparsities that strengths lack: {unknown}")
+    rows = [{"mechanism": SPARSITY_NAMES[sparsity],
+             "strength": f"{SYMBOLS[strengths[sparsity][0]]} = {value:g}",
+             "l0": test.activity.avr, "mse": test.reconstruction_mse,
+             "silent": int(np.sum(test.activity.dead_units))}
+            for (sparsity, value), test in tests.items()]
+    return table(rows, {"mechanism": ("mechanism", "text"), "strength": ("strength", "text"),
+                        "l0": ("L0", "number"), "mse": ("MSE per pixel", "number"),
+                        "silent": ("silent on every test digit", "int")},
+                 caption="Small live runs (demonstration, not evidence)")
