@@ -13,7 +13,8 @@ from sparsebook.findings.autoencoders import (MECHANISMS, STRENGTHS, at_equal_l0
                                               demo_versus_full, demo_weight_penalty, findings, full_progress,
                                               kl_weak_code, levels, log_interpolate, merge_seeds, ng_model,
                                               normalised_mse, thresholded, training_cost, unit_norm_cap,
-                                              weight_penalty)
+                                              weight_penalty, frontier_tables, run_row, runs_tables,
+                                              small_runs_table)
 from sparsebook.sweep import SAE_KL_BETA, SAE_KL_BETAS, load_results, load_study
 
 RESULTS = Path(__file__).resolve().parents[1] / "results"
@@ -1237,3 +1238,58 @@ def test_choosing_states_the_sweep_and_ngs_model_from_their_findings():
                                                                       "unit-norm one yet.")
     with pytest.raises(ValueError, match="sweep must be the dict"):
         choosing(found, {}, ng, base)
+
+
+# --- the page's tables ---------------------------------------------------------------------------
+
+def test_run_row_names_the_run_and_scales_its_error_by_the_pixel_variance():
+    row = run_row("L1", "λ = 0.1", run("sae_l1", 0.1, 10, 0.01, 0.85, dead=20), BASE)
+    assert row["run"] == "L1, λ = 0.1" and row["seeds"] == 1
+    assert row["active_share"] == pytest.approx(0.1) and row["dead"] == pytest.approx(0.2)
+    assert row["unexplained"] == pytest.approx(0.01 / 0.05)
+    assert row["mse_silent"] != row["mse_silent"]  # not measured: NaN, shown as –
+    assert run_row("none (plain)", "–", run("sae_l1", 0.0, 50, 0.001, 0.8), BASE)["run"] == "none (plain)"
+
+
+def test_runs_tables_split_what_a_code_uses_from_what_it_buys():
+    rows = [("L1", "λ = 0.1", run("sae_l1", 0.1, 10, 0.01, 0.85, dead=20)),
+            ("TopK", "k = 20", dict(run("sae_topk", 20, 20, 0.003, 0.83), seeds=[0, 1, 2],
+                                    reconstruction_mse_thresholded_test=0.0031))]
+    uses, buys = runs_tables(rows, BASE)
+    assert list(uses.data.columns) == ["run", "seeds", "L0", "non-zero", "dead"]
+    assert list(buys.data.columns) == ["run", "MSE per pixel", "unexplained variance", "probe accuracy"]
+    assert uses.data["seeds"].tolist() == ["1", "3"] and uses.data["dead"].tolist() == ["20.0 %", "0.0 %"]
+    assert buys.data["MSE per pixel"].tolist() == ["1.00e-2", "3.00e-3"]
+    assert buys.data["probe accuracy"].tolist() == ["85.00 %", "83.00 %"]
+    uses, buys = runs_tables(rows, BASE, layer=True, silent=True)
+    assert list(uses.data.columns)[2:4] == ["units", "share active"]
+    assert buys.data["MSE, silent units set to 0"].tolist() == ["–", "3.10e-3"]
+    assert "white-space: normal" in buys.to_html()  # headers may wrap to fit the column
+    with pytest.raises(ValueError, match="at least one"):
+        runs_tables([], BASE)
+
+
+def test_frontier_tables_have_one_row_per_point_seeds_merged():
+    runs = grid()
+    runs["sae_l1"].append(run("sae_l1", 0.1, 12, 0.012, 0.87, dead=22, seed=1))
+    uses, buys = frontier_tables(runs, BASE)
+    assert uses.data["run"].tolist()[:3] == ["L1, λ = 0", "L1, λ = 0.1", "L1, λ = 1"]
+    assert len(uses.data) == 9 and uses.data["seeds"].tolist()[1] == "2"
+    assert uses.data["L0"].tolist()[1] == "11.0"  # the mean of the two seeds
+    committed_uses, _ = frontier_tables(committed_runs(), load_study("code_baselines")[0])
+    assert len(committed_uses.data) == 15
+
+
+def test_small_runs_table_names_each_small_run_by_its_knob():
+    from types import SimpleNamespace
+
+    def evaluated(l0, mse, silent):
+        return SimpleNamespace(reconstruction_mse=mse,
+                               activity=SimpleNamespace(avr=l0, dead_units=[True] * silent + [False]))
+
+    shown = small_runs_table({("l1", 0.3): evaluated(43.8, 0.0183, 71), ("topk", 10): evaluated(10, 0.028, 0)},
+                             {"l1": ("lam", (0.0, 0.3)), "topk": ("k", (40, 10))})
+    assert shown.data.values.tolist() == [["L1, λ = 0.3", "43.8", "1.83e-2", "71"],
+                                          ["TopK, k = 10", "10.0", "2.80e-2", "0"]]
+    with pytest.raises(ValueError, match="strengths lack"):
+        small_runs_table({("kl", 0.05): evaluated(1, 0.1, 0)}, {"l1": ("lam", (0.0,))})

@@ -295,3 +295,24 @@ def test_summary_wording():
     assert "with one correction" in fewer["summary_paragraph"]
     with pytest.raises(ValueError, match="must map"):
         findings.summary({"local": table["local"]}, active, memory_found, 1000)
+
+
+def test_summary_tables_write_one_row_per_property_and_the_sources_words():
+    active = {"local": 1, "sparse": 8, "dense": 128}
+    table = {"local": _column(**{"activity ratio": 1 / 256, "ghost rate": 0.0, "items at once": 256}),
+             "sparse": _column(**{"activity ratio": 8 / 256, "memory pairs": 1498.6}),
+             "dense": _column(**{"activity ratio": 0.5, "ghost rate": 0.0123})}
+    measured, words = findings.summary_tables(table, active, n_superposed=5, p=0.2)
+    shown = measured.data
+    assert list(shown.columns) == ["property", "local, d = 1", "sparse, d = 8", "dense, d = 128"]
+    assert len(shown) == len(findings.TABLE_ROWS)
+    row = dict(zip(shown["property"], shown["sparse, d = 8"]))
+    assert row["activity ratio"] == "0.0312" and row["memory: pairs stored"] == "1,499"
+    assert row["recall, 20 % of units flipped"] == "0.800"
+    ghosts = dict(zip(shown["property"], shown["dense, d = 128"]))["ghost rate, 5 items superposed"]
+    assert ghosts == "1.2e-2"
+    assert dict(zip(shown["property"], shown["local, d = 1"]))["ghost rate, 5 items superposed"] == "0"
+    assert list(words.data.columns) == ["property", "the source says"]
+    assert "dense: can always recover" in list(words.data["the source says"])
+    with pytest.raises(ValueError, match="must map"):
+        findings.summary_tables({"local": table["local"]}, active, 5, 0.2)

@@ -204,3 +204,19 @@ def test_the_schedule_sentence_states_both_dense_runs():
     assert tradeoff.schedule_sentence(cosine, constant) == (
         "What the schedule alone does, on the CNN with no sparsity mechanism: with the cosine schedule, accuracy "
         "0.9823 at an AVR of 21,070 (one seed); with the constant rate, accuracy 0.9818 at an AVR of 4,866 (one seed).")
+
+
+def test_tables_split_accuracy_from_the_code_one_row_per_setting():
+    accuracy, code = tradeoff.tables({"TopK": MET, "L1": L1}, network="A net")
+    first, second = accuracy.data, code.data
+    assert list(first.columns) == ["mechanism", "λ or k", "seeds", "test accuracy"]
+    assert list(second.columns) == ["mechanism", "λ or k", "AVR (test)", "dead units (test)"]
+    assert list(first["mechanism"]) == ["TopK", "L1", "L1"]
+    assert list(first["λ or k"]) == ["k = 5", "λ = 0", "λ = 1e-5"]
+    assert list(first["seeds"]) == ["3", "1", "2"]
+    assert first["test accuracy"][0] == "0.9820 (0.9810–0.9830)"
+    assert first["test accuracy"][1] == "0.9840"  # one seed: no range
+    assert list(second["AVR (test)"]) == ["4.50", "200", "6.10 (6.00–6.20)"]
+    assert second["dead units (test)"][0] == "10"
+    assert "A net: the test accuracy of each setting" in accuracy.to_html()
+    assert "A net: the code of each setting" in code.to_html()

@@ -100,7 +100,7 @@ def accuracy_vs_avr(series: dict, ax=None, avr_key: str = "avr_test", annotate: 
         if label == annotate:
             for g, a, acc in zip(groups, x, y):
                 ax.annotate(format_strength(g[0]), (a, acc), textcoords="offset points",
-                            xytext=(4, -10), fontsize=8)
+                            xytext=(4, -10), fontsize=9)
     ax.set_xscale("log")
     ax.set_xlabel("AVR: average number of active units per example (log scale)")
     ax.set_ylabel("test accuracy")
@@ -139,7 +139,7 @@ def metric_vs_lam(series: dict, key: str, ax=None, ylabel: str | None = None, lo
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel or key)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend()
     return ax
 
 
@@ -172,14 +172,14 @@ def frontier(series: dict, y_key: str, x_key: str = "l0_test", ax=None, ylabel: 
         groups, xs, ys = [groups[i] for i in order], [xs[i] for i in order], [ys[i] for i in order]
         x, y = _draw_seeded(ax, xs, ys, marker, label)
         for g, xi, yi in zip(groups, x, y):
-            ax.annotate(format_strength(g[0]), (xi, yi), textcoords="offset points", xytext=(4, 4), fontsize=7)
+            ax.annotate(format_strength(g[0]), (xi, yi), textcoords="offset points", xytext=(4, 4), fontsize=9)
     ax.set_xscale("log")
     if log_y:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel or x_key)
     ax.set_ylabel(ylabel or y_key)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend()
     return ax
 
 
@@ -197,7 +197,7 @@ def firing_rate_histogram(firing_rates, ax=None, title: str | None = None, bins:
         ax.hist(np.log10(alive), bins=np.linspace(np.log10(alive.min()) - 0.1, 0.05, bins), color="tab:blue")
     ax.set_xlabel("log10(fraction of examples on which the unit is active)")
     ax.set_ylabel("units")
-    ax.set_title(f"{title + ': ' if title else ''}{dead} of {rates.size} units dead", fontsize=10)
+    ax.set_title(f"{title + ': ' if title else ''}{dead} of {rates.size} units dead")
     return ax
 
 
@@ -220,5 +220,5 @@ def image_grid(images, shape=(28, 28), columns: int = 10, titles=None, fig=None,
             ax.imshow(images[i].reshape(shape), cmap=cmap, vmin=-limit if cmap != "gray" else None,
                       vmax=limit if cmap != "gray" else None)
             if titles is not None:
-                ax.set_title(titles[i], fontsize=7)
+                ax.set_title(titles[i], fontsize=9)
     return fig

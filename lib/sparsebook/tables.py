@@ -96,10 +96,12 @@ def table(rows, columns: Mapping[str, tuple[str, str | Callable]], caption: str 
                           for row in rows], columns=[name for name, _ in columns.values()])
     styler = frame.style.hide(axis="index").set_table_styles([
         {"selector": "td, th", "props": "white-space: nowrap; padding: 0.2em 0.6em;"},
-        {"selector": "td", "props": "text-align: right; font-variant-numeric: tabular-nums;"},
+        {"selector": "td", "props": "font-variant-numeric: tabular-nums;"},
         {"selector": "caption", "props": "caption-side: top; text-align: left; font-style: italic;"},
     ])
-    words = [name for name, kind in columns.values() if kind == "text"]
-    if words:
-        styler = styler.set_properties(subset=words, **{"text-align": "left"})
+    # words read from the left, numbers line up on the right (per cell: it outranks the table's rules)
+    for side, names in (("left", [n for n, kind in columns.values() if kind == "text"]),
+                        ("right", [n for n, kind in columns.values() if kind != "text"])):
+        if names:
+            styler = styler.set_properties(subset=names, **{"text-align": side})
     return styler.set_caption(caption) if caption else styler

@@ -1795,23 +1795,42 @@ def choosing(found: dict, sweep: dict, ng: dict, base: dict) -> dict:
 
 # --- the page's tables ---------------------------------------------------------------------------
 
+def _sci(value: float) -> str:
+    """An error in e-notation with 3 significant digits, ``6.80e-3``; ``–`` where not measured."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
 #: The columns of a full-size run's table, in two parts that each fit the book's column: what
 #: the code uses, and what it buys. ``layer`` and ``silent`` columns are added on request.
-USE_COLUMNS = {"mechanism": ("mechanism", "text"), "strength": ("strength", "text"),
-               "seeds": ("seeds", "int")}
+USE_COLUMNS = {"run": ("run", "text"), "seeds": ("seeds", "int")}
 LAYER_COLUMNS = {"units": ("units", "int"), "active_share": ("share active", "percent")}
-CODE_COLUMNS = {"l0": ("L0", "number"), "nonzero": ("non-zero units", "number"),
-                "dead": ("dead units", "percent")}
-QUALITY_COLUMNS = {"mse": ("MSE per pixel", "number"),
+CODE_COLUMNS = {"l0": ("L0", "number"), "nonzero": ("non-zero", "number"),
+                "dead": ("dead", "percent")}
+QUALITY_COLUMNS = {"mse": ("MSE per pixel", _sci),
                    "unexplained": ("unexplained variance", "percent")}
-SILENT_COLUMNS = {"mse_silent": ("MSE, silent set to 0", "number")}
+SILENT_COLUMNS = {"mse_silent": ("MSE, silent units set to 0", _sci)}
 PROBE_COLUMNS = {"probe": ("probe accuracy", "accuracy")}
 
 
+def _fitted(styler):
+    """``styler`` with headers that may wrap (cells never do) and its first column flush left."""
+    return styler.set_table_styles([
+        {"selector": "td, th", "props": "padding: 0.2em 0.5em;"},
+        {"selector": "th", "props": "white-space: normal; vertical-align: bottom;"},
+        {"selector": "td.col0, th.col_heading.col0", "props": "text-align: left;"},
+    ], overwrite=False)
+
+
 def run_row(mechanism: str, strength: str, run: dict, baselines: dict) -> dict:
-    """One full-size run (or the mean of a point's seeds) as a row of the page's tables."""
+    """One full-size run (or the mean of a point's seeds) as a row of the page's tables.
+
+    The run is named ``"mechanism, strength"`` (just the mechanism where ``strength`` is ``–``).
+    """
     run = _with_dead(run)
-    return {"mechanism": mechanism, "strength": strength,
+    return {"run": mechanism if strength in ("", "–") else f"{mechanism}, {strength}",
             "seeds": len(run.get("seeds", [run.get("seed", 0)])),
             "units": run["units"], "active_share": run["l0_test"] / run["units"],
             "l0": run["l0_test"], "nonzero": run["avr_test"],
@@ -1828,7 +1847,7 @@ def runs_tables(rows, baselines: dict, layer: bool = False, silent: bool = False
     Parameters
     ----------
     rows : list of (mechanism, strength, run) triples, as the findings return them
-        (``weights_rows``, ``bottleneck_rows``, ``beta_rows`` reshaped, ``ng_rows`` reshaped).
+        (``weights_rows``, ``bottleneck_rows``; ``beta_rows`` and ``ng_rows`` reshaped).
     baselines : the ``code_baselines`` summary (its test pixel variance scales the error).
     layer : add the layer's units and the share of them active per digit.
     silent : add the error with every activation at or below the threshold set to 0
@@ -1844,18 +1863,17 @@ def runs_tables(rows, baselines: dict, layer: bool = False, silent: bool = False
     if not rows:
         raise ValueError("rows must hold at least one (mechanism, strength, run) triple")
     uses = {**USE_COLUMNS, **(LAYER_COLUMNS if layer else {}), **CODE_COLUMNS}
-    buys = {**{key: USE_COLUMNS[key] for key in ("mechanism", "strength")}, **QUALITY_COLUMNS,
-            **(SILENT_COLUMNS if silent else {}), **PROBE_COLUMNS}
-    return [table(rows, uses, caption="What each code uses: active units per test digit"),
-            table(rows, buys, caption="What it buys: reconstruction and a linear probe")]
+    buys = {"run": USE_COLUMNS["run"], **QUALITY_COLUMNS, **(SILENT_COLUMNS if silent else {}),
+            **PROBE_COLUMNS}
+    return [_fitted(table(rows, uses, caption="What each code uses: units active per test digit "
+                                                "(L0: above the threshold), dead units")),
+            _fitted(table(rows, buys, caption="What it buys: reconstruction and a linear probe"))]
 
 
 def frontier_tables(runs_by_experiment, baselines: dict) -> list:
     """The full-size points of the three grids, one row each (several seeds: their mean)."""
-    from ..plots import format_strength
-
     runs = _check_experiments(runs_by_experiment, merge=False)
-    return runs_tables([(MECHANISMS[name], format_strength(run), run)
+    return runs_tables([(MECHANISMS[name], _strength(run), run)
                         for name, records in runs.items()
                         for run in merge_seeds(records, STRENGTHS[name])], baselines)
 
@@ -1871,12 +1889,11 @@ def small_runs_table(tests: dict, strengths: dict):
     unknown = sorted({sparsity for sparsity, _ in tests} - set(strengths))
     if unknown:
         raise ValueError(f"tests name sparsities that strengths lack: {unknown}")
-    rows = [{"mechanism": SPARSITY_NAMES[sparsity],
-             "strength": f"{SYMBOLS[strengths[sparsity][0]]} = {value:g}",
-             "l0": test.activity.avr, "mse": test.reconstruction_mse,
+    rows = [{"run": f"{SPARSITY_NAMES[sparsity]}, {SYMBOLS[strengths[sparsity][0]]} = {value:g}",
+             "l0": test.activity.avr, "mse": float(test.reconstruction_mse),
              "silent": int(np.sum(test.activity.dead_units))}
             for (sparsity, value), test in tests.items()]
-    return table(rows, {"mechanism": ("mechanism", "text"), "strength": ("strength", "text"),
-                        "l0": ("L0", "number"), "mse": ("MSE per pixel", "number"),
-                        "silent": ("silent on every test digit", "int")},
-                 caption="Small live runs (demonstration, not evidence)")
+    return _fitted(table(rows, {"run": ("small run", "text"), "l0": ("L0", "number"),
+                                "mse": ("MSE per pixel", _sci),
+                                "silent": ("silent on every test digit", "int")},
+                         caption="Small live runs (demonstration, not evidence)"))

@@ -512,3 +512,50 @@ def summary(table: Mapping, active: Mapping, memory_found: Mapping, n_trials, ro
     paragraph = f"Read down the columns: {clause('local')}; {clause('dense')}; {sparse_part}. {verdict}"
     return {"best": best, "worst": worst, "sparse_never_worst": not worst["sparse"], "sparse_bits_ratio": ratio,
             "summary_paragraph": paragraph}
+
+
+# --- the summary table as the page prints it ---------------------------------------------------
+
+#: Each row of the summary table: (what the row measures, how its numbers are written, what the
+#: source says). ``{k}``, ``{p}`` and ``{n}`` stand for the page's settings.
+TABLE_ROWS = {
+    "activity ratio": ("activity ratio", "number", "local: 1 unit; dense: 1/2"),
+    "bits per pattern": ("bits per pattern", "number", "N, 2ᵈ and 2ᴺ patterns"),
+    "ghost rate": ("ghost rate, {k} items superposed", "sci",
+                   "local: no interference; sparse: unlikely"),
+    "items at once": ("items at once (≤ 1 % ghosts)", "int", "sparse codes can work in parallel"),
+    "recall, silenced": ("recall, {p} of units silenced", "number", "local: especially sensitive"),
+    "recall, flipped": ("recall, {p} of units flipped", "number", "dense: can always recover"),
+    "detector reads": ("units a one-item detector reads", "int",
+                       "more units observed: harder to decode"),
+    "reads to identify": ("units read to identify an item", "number", "(the same claim)"),
+    "memory pairs": ("memory: pairs stored", "number", "(not discussed)"),
+    "memory bits per synapse": ("memory: bits per synapse", "number", "(not discussed)"),
+}
+
+
+def summary_tables(table: Mapping, active: Mapping, n_superposed, p: float, caption: str | None = None):
+    """The summary table in two parts that fit the page's column: the measured numbers, and the source's words.
+
+    ``table`` maps each of :data:`CODES` to its column (``codes.measured_properties`` keys, the
+    memory rows included) and ``active`` to its ``d``; ``n_superposed`` and ``p`` are the
+    settings the ghost and recall rows were measured at. Returns two styled tables
+    (:func:`sparsebook.tables.table`): one row per property with a column per code, then one
+    row per property with what the source says about it.
+    """
+    from ..tables import format_value, table as styled
+
+    table, active = _check_mapping(table, "table"), _check_mapping(active, "active")
+    if set(table) != set(CODES) or set(active) != set(CODES) or any(set(TABLE_ROWS) - set(table[c]) for c in CODES):
+        raise ValueError(f"table and active must map {CODES} to columns holding the rows {list(TABLE_ROWS)}")
+    n_superposed = _check_positive_int(n_superposed, "n_superposed")
+    settings = {"k": n_superposed, "p": _pct(p)}
+    names = {code: f"{code}, d = {active[code]}" for code in CODES}
+    measured = [{"property": label.format(**settings),
+                 **{names[code]: format_value(table[code][key], kind) for code in CODES}}
+                for key, (label, kind, _) in TABLE_ROWS.items()]
+    shown = {"property": ("property", "text"), **{name: (name, str) for name in names.values()}}
+    words = [{"property": label.format(**settings), "source": says}
+             for label, _, says in TABLE_ROWS.values()]
+    return (styled(measured, shown, caption=caption),
+            styled(words, {"property": ("property", "text"), "source": ("the source says", "text")}))

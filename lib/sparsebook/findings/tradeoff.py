@@ -310,24 +310,44 @@ def method_findings(mlp_families: dict, cnn_families: dict) -> dict:
     return found
 
 
-TABLE_COLUMNS = {"test_accuracy": "test accuracy", "avr_test": "AVR (test)", "dead_units_test": "dead units"}
+#: The two parts of the settings table (each fits the page's column): key -> name shown.
+TABLE_PARTS = (
+    {"seeds": "seeds", "test_accuracy": "test accuracy"},
+    {"avr_test": "AVR (test)", "dead_units_test": "dead units (test)"},
+)
 
 
-def table(families: dict):
-    """One row per setting: seeds, mean accuracy, AVR and dead units, the ranges over seeds."""
-    import pandas as pd
+def _with_range(record: dict, key: str) -> str:
+    """``0.9824 (0.9811–0.9840)``: the mean over seeds and, where they differ, the lowest and highest."""
+    write = {"test_accuracy": _acc, "avr_test": _units}.get(key, _count)
+    low, high = _range(record, key)
+    return write(record[key]) + (f" ({write(low)}–{write(high)})" if low != high else "")
+
+
+def tables(families: dict, network: str | None = None):
+    """The settings side by side, in two tables that fit the page's column: accuracy, then the code.
+
+    One row per setting (family and strength, merged over seeds by :func:`settings`); each
+    value is the mean over seeds, with the range over seeds where there are several. Returns
+    two styled tables (:func:`sparsebook.tables.table`), captioned with ``network``'s name if given.
+    """
+    from ..tables import table
 
     rows = []
     for record in settings(families):
-        row = {"setting": f"{record['family']}, {_strength(record)}", "seeds": len(record["seeds"])}
-        for key, name in TABLE_COLUMNS.items():
-            write = {"test_accuracy": _acc, "avr_test": _units}.get(key, _count)
-            low, high = _range(record, key)
-            row[name] = write(record[key]) + (f" ({write(low)}–{write(high)})" if low != high else "")
+        row = {"mechanism": record["family"], "strength": _strength(record),
+               "seeds": len(record["seeds"])}
+        row.update({key: _with_range(record, key) for part in TABLE_PARTS for key in part
+                    if key != "seeds"})
         rows.append(row)
-    table = pd.DataFrame(rows).set_index("setting")
-    table.index.name = None  # no header row of its own
-    return table
+    named = {"mechanism": ("mechanism", "text"), "strength": ("λ or k", "text")}
+    parts = []
+    for part, what in zip(TABLE_PARTS, ("test accuracy", "code")):
+        columns = {**named, **{key: (name, "int" if key == "seeds" else str) for key, name in part.items()}}
+        caption = (f"{network}: the {what} of each setting, mean over seeds (in brackets, the lowest "
+                   f"and the highest seed)") if network else None
+        parts.append(table(rows, columns, caption=caption))
+    return tuple(parts)
 
 
 def demo_sentence(plain: dict, lowered: dict) -> str:
