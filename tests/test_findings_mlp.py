@@ -802,3 +802,84 @@ def test_bounded_on_the_plane_beaten_beats_or_neither():
     assert beside["bounded_plane_sentence"].endswith(
         "Its accuracy lies within the seeds' spread of the unpenalised network's (0.9805 (seeds 0.9800–0.9810)), "
         "with 20 times fewer active units.")
+
+
+# --- the page's tables and the receptive fields -----------------------------------------------
+
+def test_grid_table_gives_each_lam_its_mean_and_the_range_of_its_seeds():
+    shown = f.grid_table(grid(seeds=(0, 1), jitter=0.01)).data
+    assert list(shown.columns) == ["λ", "accuracy", "accuracy range", "AVR", "AVR range",
+                                   "dead units"]
+    first = shown.iloc[0]
+    assert first["λ"] == "0" and first["accuracy"] == "90.50 %" and first["dead units"] == "0"
+    assert first["accuracy range"] == "90.00–91.00 %" and first["AVR range"] == "3.00–3.01"
+    single = f.grid_table(grid()).data  # one seed: no ranges
+    assert list(single.columns) == ["λ", "accuracy", "AVR", "dead units"]
+    assert list(single["λ"]) == ["0", "1e-4", "1e-3", "2.7e-3"]
+
+
+def test_source_table_puts_the_source_next_to_our_means():
+    shown = f.source_table(grid(batch=(3.1, 1.1, 0.6, 0.3)), source()).data
+    assert list(shown.columns) == ["λ", "accuracy, source", "accuracy, ours", "AVR, source",
+                                   "AVR, ours"]
+    assert shown.iloc[1].tolist() == ["1e-4", "80.00 %", "80.00 %", "1.00", "1.10"]
+
+
+def test_sparseness_table_averages_the_seeds():
+    runs = [{"lam": lam, "seed": seed, "avr_test": 2.0 + seed, "activity_ratio_test": 0.25,
+             "population_sparseness_test": 0.9, "lifetime_sparseness_test": 0.8,
+             "hoyer_sparseness_test": 0.5} for lam in (0.0, 1e-3) for seed in (0, 1)]
+    shown = f.sparseness_table(runs).data
+    assert shown.iloc[1].tolist() == ["1e-3", "2.50", "0.250", "0.900", "0.800", "0.500"]
+
+
+def test_receptive_field_findings_compare_the_runs_trained_again_with_the_committed():
+    committed = grid(seeds=(0, 1), jitter=0.01)
+    study = {"n_units_kept": 36, "runs": [dict(run, test_accuracy=run["test_accuracy"] + 0.002)
+                                          for run in grid() if run["lam"] in (0.0, 1e-3)]}
+    out = f.receptive_field_findings(study, committed)
+    assert out["rf_lams"] == [0.0, 1e-3] and out["rf_lams_text"] == "0 and 1e-3"
+    assert out["rf_accuracy_gap_points"] == pytest.approx(0.2) and out["rf_avr_gap_pct"] == 0
+    assert "same sweep code, seed and 100 steps" in out["rf_runs_sentence"]
+    assert "0.9020 and AVR 3.00 at λ = 0 (committed: 0.9000, 3.00)" in out["rf_runs_sentence"]
+    same = {"n_units_kept": 36, "runs": [run for run in grid() if run["lam"] in (0.0, 1e-3)]}
+    assert f.receptive_field_findings(same, committed)["rf_runs_sentence"].endswith(
+        "they reproduce those runs exactly, with the same test accuracy, AVR and dead units at "
+        "every λ.")
+    moved = f.receptive_field_findings(study, committed, {0.0: 0.25, 1e-3: 1.5})
+    assert moved["rf_change_sentence"] == (
+        "From their random start (the same at every λ), the weights drawn moved by 25 % at λ = 0 "
+        "and 150 % at λ = 1e-3 (the norm of the change over the norm of the start).")
+    with pytest.raises(ValueError, match="weight_changes must map each λ"):
+        f.receptive_field_findings(study, committed, {0.0: 0.25})
+    with pytest.raises(ValueError, match="no run of seed 0 at λ = 0.005"):
+        f.receptive_field_findings({"n_units_kept": 1, "runs": [dict(study["runs"][0], lam=5e-3)]},
+                                   committed)
+
+
+def test_receptive_field_signs_in_each_case():
+    study = {"n_units_kept": 2, "runs": [run for run in grid() if run["lam"] in (0.0, 1e-4, 1e-3)]}
+    weights = np.array([[[1.0, -1.0]], [[-3.0, 1.0]], [[3.0, -1.0]]])  # 50 %, 75 %, 25 % negative
+    out = f.receptive_field_findings(study, grid(), weights=weights)
+    assert out["rf_negative_shares"] == [0.5, 0.75, 0.25]
+    assert out["rf_sign_sentence"] == (
+        "At λ = 0 the weights drawn are about as much negative as positive (50 % of their absolute "
+        "sum is negative); at λ = 1e-4 mostly negative (75 %) and at λ = 1e-3 mostly positive (25 %).")
+    assert out["rf_sign_verdict_sentence"].startswith("The penalised units' weights are not mostly")
+    blue = f.receptive_field_findings(study, grid(), weights=np.array([[[1.0, -1.0]], [[-3.0, 1.0]],
+                                                                        [[-4.0, 1.0]]]))
+    assert blue["rf_sign_verdict_sentence"].startswith("The penalised units are no templates")
+    with pytest.raises(ValueError, match="must be \\(λ, unit, pixel\\)"):
+        f.receptive_field_findings(study, grid(), weights=weights[:2])
+
+
+def test_committed_receptive_fields_are_full_size_and_reproduce_the_seed_0_runs(runs):
+    from sparsebook.sweep import load_study
+
+    summary, arrays = load_study("mlp_receptive_fields", "full")
+    assert summary["lams"] == [0.0, 1e-4, 1e-3] and arrays["weights"].shape == (3, 36, 784)
+    assert all(run["steps"] == 20_000 and run["n_train"] == 60_000 for run in summary["runs"])
+    out = f.receptive_field_findings(summary, runs, weights=arrays["weights"][:, :f.FIELDS_SHOWN])
+    assert out["rf_accuracy_gap_points"] == 0 and out["rf_avr_gap_pct"] == 0
+    assert "reproduce those runs exactly" in out["rf_runs_sentence"]
+    assert out["rf_sign_verdict_sentence"].startswith("The penalised units are no templates")

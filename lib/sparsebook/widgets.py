@@ -249,7 +249,7 @@ def _control_html(options: dict, labels: dict, values: dict, frames: dict, capti
         ticks_id = f"{element_id}-ticks-{i}"
         last = max(len(choices) - 1, 1)
         written = "".join(
-            f'<span style="position:absolute;left:{100 * j / last:.2f}%;transform:translateX(-50%)">'
+            f'<span style="position:absolute;left:{100 * j / last:.2f}%;transform:translateX(-50%);white-space:nowrap">'
             f"{html.escape(text)}</span>" for j, text in enumerate(_tick_labels(labels[name])) if text)
         rows.append(
             '<div class="sparsebook-slider" style="margin:0.2em 0 1.4em 0">'
@@ -337,7 +337,7 @@ def _live_ticks(name: str, choices: list, labels: list[str], live: dict):
     else:
         last = max(len(choices) - 1, 1)
         marks = {round(100 * j / last, 2): t for j, t in enumerate(_tick_labels(labels)) if t}
-    spans = "".join(f'<span style="position:absolute;left:{at}%;transform:translateX(-50%)">{html.escape(t)}</span>'
+    spans = "".join(f'<span style="position:absolute;left:{at}%;transform:translateX(-50%);white-space:nowrap">{html.escape(t)}</span>'
                     for at, t in sorted(marks.items()))
     return widgets.HTML(f'<div style="position:relative;height:1.2em;font-size:0.75em;color:#555">{spans}</div>',
                         layout=widgets.Layout(width="17em", margin="0 0 0.4em 3.6em"))

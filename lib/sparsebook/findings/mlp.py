@@ -1120,3 +1120,153 @@ def demo_findings(runs, weight_changes=None) -> dict:
         silent = f"Even at {_lam(lams[-1])}, every unit fires on some of its test digits."
     return {**out, "demo_avr_falls": avr[-1] < avr[0], "demo_accuracy_change_points": 100 * (acc[-1] - acc[0]),
             "demo_dead_largest_lam": dead[-1], "demo_sentence": f"{activity} {accuracy} {silent}"}
+
+
+# --- the page's tables ------------------------------------------------------------------------
+
+_ADVICE = "pass the runs of results/mlp.json or of sweep('mlp', ...)"
+
+def _seed_range(record: dict, key: str, kind: str) -> str:
+    """``lowest–highest`` of ``key`` over a merged record's seeds: ``98.11–98.40 %``, ``6.18–6.19``."""
+    from ..tables import format_number
+
+    low, high = _range(record, key)
+    if kind == "accuracy":
+        return f"{100 * low:.2f}–{100 * high:.2f} %"
+    return f"{format_number(low)}–{format_number(high)}"
+
+
+def grid_table(runs, caption: str | None = None):
+    """The runs, one row per λ (the mean of its seeds): test accuracy, AVR and dead units (test digits).
+
+    Where a λ has several seeds, two columns give the range of the seeds (lowest–highest).
+    Returns a :func:`sparsebook.tables.table`.
+    """
+    from ..tables import table
+
+    records = mean_records(check_records(runs, RUN_FIELDS, "runs", advice=_ADVICE))
+    several = any(len(record["seeds"]) > 1 for record in records)
+    rows = [{**record, "dead": record.get("dead_units_test", record["dead_units"]),
+             "accuracy_range": _seed_range(record, "test_accuracy", "accuracy"),
+             "avr_range": _seed_range(record, "avr_test", "number")} for record in records]
+    columns = {"lam": ("λ", "lam"), "test_accuracy": ("accuracy", "accuracy"),
+               "accuracy_range": ("accuracy range", "text"),
+               "avr_test": ("AVR", "number"), "avr_range": ("AVR range", "text"),
+               "dead": ("dead units", _mean_count)}
+    if not several:
+        columns = {key: spec for key, spec in columns.items() if not key.endswith("_range")}
+    return table(rows, columns, caption)
+
+
+def source_table(runs, source, caption: str | None = None):
+    """The source's published table next to ours, one row per λ, AVR on a training batch in both."""
+    from ..tables import table
+
+    ours = {record["lam"]: record
+            for record in mean_records(check_records(runs, RUN_FIELDS, "runs", advice=_ADVICE))}
+    rows = []
+    for run in _check_runs(source, SOURCE_FIELDS, "source"):
+        mine = ours.get(run["lam"], {})
+        rows.append({"lam": run["lam"], "source_accuracy": run["test_accuracy"],
+                     "source_avr": run["avr_train_batch"],
+                     "accuracy": mine.get("test_accuracy"), "avr": mine.get("avr_train_batch")})
+    return table(rows, {"lam": ("λ", "lam"), "source_accuracy": ("accuracy, source", "accuracy"),
+                        "accuracy": ("accuracy, ours", "accuracy"),
+                        "source_avr": ("AVR, source", "number"),
+                        "avr": ("AVR, ours", "number")}, caption)
+
+
+SPARSENESS_FIELDS = ("lam", "avr_test", "activity_ratio_test", "population_sparseness_test",
+                     "lifetime_sparseness_test", "hoyer_sparseness_test")
+
+
+def sparseness_table(runs, caption: str | None = None):
+    """Counting and graded sparseness, one row per λ (the mean of its seeds)."""
+    from ..tables import table
+
+    records = mean_records(check_records(runs, SPARSENESS_FIELDS, "runs", advice=_ADVICE))
+    return table(records, {"lam": ("λ", "lam"), "avr_test": ("AVR (test)", "number"),
+                           "activity_ratio_test": ("activity ratio", "number"),
+                           "population_sparseness_test": ("population", "number"),
+                           "lifetime_sparseness_test": ("lifetime", "number"),
+                           "hoyer_sparseness_test": ("Hoyer", "number")}, caption)
+
+
+# --- the receptive fields of the full-size runs (study mlp_receptive_fields) --------------------
+
+FIELDS_SHOWN = 18  #: The busiest units whose input weights the chapter draws, per λ.
+
+
+def receptive_field_findings(study: dict, runs, weight_changes=None, weights=None) -> dict:
+    """What the input weights of the runs trained again for them show, and how those runs
+    compare with the committed ones of seed 0.
+
+    ``study``: the summary of study ``mlp_receptive_fields``; ``runs``: ``results/mlp.json``.
+    ``rf_runs_sentence`` says how close the two trainings of each λ came (they share code,
+    data, seed and steps). ``weight_changes``: optional ``{λ: change}`` of the weights drawn
+    from their random start (:func:`weight_change`), described in ``rf_change_sentence``.
+    ``weights``: optional (λ, unit, pixel) input weights of the units drawn, in the study's
+    order of λ; ``rf_sign_sentence`` says how much of their absolute sum is negative.
+    """
+    committed = {run["lam"]: run for run in runs if run.get("seed", 0) == 0}
+    rows = []
+    for run in study["runs"]:
+        if run["lam"] not in committed:
+            raise ValueError(f"results/mlp.json has no run of seed 0 at λ = {run['lam']:g}")
+        rows.append((run, committed[run["lam"]]))
+    lams = [run["lam"] for run, _ in rows]
+    keys = ("test_accuracy", "avr_test", "dead_units_test")
+    accuracy_gap = max(abs(a["test_accuracy"] - b["test_accuracy"]) for a, b in rows)
+    avr_gap = max(abs(a["avr_test"] - b["avr_test"]) / b["avr_test"] for a, b in rows)
+    trained = (f"The weights come from runs trained again for them by the same sweep code, seed "
+               f"and {rows[0][0]['steps']:,} steps as the committed runs of seed 0")
+    if all(a[key] == b[key] for a, b in rows for key in keys):
+        trained += (": they reproduce those runs exactly, with the same test accuracy, AVR and "
+                    "dead units at every λ.")
+    else:
+        trained += "; they reached " + _and([
+            f"{_acc(a['test_accuracy'])} and AVR {a['avr_test']:.2f} at {_lam(a['lam'])} "
+            f"(committed: {_acc(b['test_accuracy'])}, {b['avr_test']:.2f})" for a, b in rows]) + "."
+    out = {"rf_lams": lams, "rf_units": int(study["n_units_kept"]), "rf_shown": FIELDS_SHOWN,
+           "rf_accuracy_gap_points": 100 * accuracy_gap, "rf_avr_gap_pct": 100 * avr_gap,
+           "rf_lams_text": _and([format_lam(lam) for lam in lams]), "rf_runs_sentence": trained}
+    if weight_changes is not None:
+        if not isinstance(weight_changes, dict) or set(weight_changes) != set(lams):
+            raise ValueError(f"weight_changes must map each λ of the study {lams} to a change, "
+                             f"got {weight_changes!r}")
+        changes = [weight_changes[lam] for lam in lams]
+        out.update(rf_weight_changes=changes, rf_change_sentence=(
+            "From their random start (the same at every λ), the weights drawn moved by "
+            + _and([f"{_pct(c)} at {_lam(lam)}" for lam, c in zip(lams, changes)])
+            + " (the norm of the change over the norm of the start)."))
+    if weights is not None:
+        out.update(_signs(lams, weights))
+    return out
+
+
+def _signs(lams: list, weights) -> dict:
+    """How much of the absolute sum of each λ's weights is negative, in a sentence."""
+    weights = np.asarray(weights, dtype=np.float64)
+    if weights.ndim != 3 or len(weights) != len(lams):
+        raise ValueError(f"weights must be (λ, unit, pixel) for the {len(lams)} λ of the study, "
+                         f"got shape {weights.shape}")
+    shares = [float(np.clip(-w, 0, None).sum() / np.abs(w).sum()) for w in weights]
+
+    def sign(share):
+        return ("about as much negative as positive" if 0.4 <= share <= 0.6
+                else "mostly negative" if share > 0.6 else "mostly positive")
+
+    first = (f"At {_lam(lams[0])} the weights drawn are {sign(shares[0])} ({_pct(shares[0])} of "
+             "their absolute sum is negative)")
+    rest = [f"at {_lam(lam)} {sign(share)} ({_pct(share)})" for lam, share in zip(lams[1:], shares[1:])]
+    penalised = [share for lam, share in zip(lams, shares) if lam > 0]
+    if penalised and all(share > 0.6 for share in penalised):
+        verdict = ("The penalised units are no templates of a digit that they match: most of the "
+                   "weight through which they see a digit is negative, so the ink on their blue "
+                   "frame and strokes pushes them towards silence.")
+    else:
+        verdict = ("The penalised units' weights are not mostly negative at every λ: where their red "
+                   "pixels lie says what switches them on.")
+    return {"rf_negative_shares": shares,
+            "rf_sign_sentence": first + ("; " + _and(rest) if rest else "") + ".",
+            "rf_sign_verdict_sentence": verdict}
