@@ -248,8 +248,10 @@ def _control_html(options: dict, labels: dict, values: dict, frames: dict, capti
     for i, (name, choices) in enumerate(options.items()):
         ticks_id = f"{element_id}-ticks-{i}"
         last = max(len(choices) - 1, 1)
+        # under the thumb's centre, which travels from half a thumb (~8 px) in from each end
         written = "".join(
-            f'<span style="position:absolute;left:{100 * j / last:.2f}%;transform:translateX(-50%);white-space:nowrap">'
+            f'<span style="position:absolute;left:calc(8px + (100% - 16px) * {j / last:.4f});'
+            f'transform:translateX(-50%);white-space:nowrap;font-size:0.75em">'
             f"{html.escape(text)}</span>" for j, text in enumerate(_tick_labels(labels[name])) if text)
         rows.append(
             '<div class="sparsebook-slider" style="margin:0.2em 0 1.4em 0">'
@@ -263,7 +265,7 @@ def _control_html(options: dict, labels: dict, values: dict, frames: dict, capti
             + "".join(f'<option value="{j}"></option>' for j in range(len(choices)))
             + "</datalist>"
             '<div class="sparsebook-ticks" style="position:relative;width:18em;height:1em;'
-            f'margin-left:3.1em;font-size:0.75em;color:#555">{written}</div></div>')
+            f'margin-left:3.1em;color:#555">{written}</div></div>')
     return (
         f'<figure class="sparsebook-sliders" id="{element_id}" style="margin:0.5em 0">'
         f'<p class="sparsebook-hint" style="margin:0 0 0.4em 0;font-size:0.9em">{html.escape(hint)}</p>'
