@@ -868,7 +868,9 @@ def test_receptive_field_signs_in_each_case():
     assert out["rf_sign_verdict_sentence"].startswith("The penalised units' weights are not mostly")
     blue = f.receptive_field_findings(study, grid(), weights=np.array([[[1.0, -1.0]], [[-3.0, 1.0]],
                                                                         [[-4.0, 1.0]]]))
-    assert blue["rf_sign_verdict_sentence"].startswith("The penalised units are no templates")
+    assert blue["rf_sign_verdict_sentence"] == (
+        "The penalised units are no templates of a digit drawn in red: most of their weight is "
+        "negative, so ink on their blue frame and strokes pushes them towards silence.")
     with pytest.raises(ValueError, match="must be \\(λ, unit, pixel\\)"):
         f.receptive_field_findings(study, grid(), weights=weights[:2])
 

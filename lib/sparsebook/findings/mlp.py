@@ -1261,9 +1261,9 @@ def _signs(lams: list, weights) -> dict:
     rest = [f"at {_lam(lam)} {sign(share)} ({_pct(share)})" for lam, share in zip(lams[1:], shares[1:])]
     penalised = [share for lam, share in zip(lams, shares) if lam > 0]
     if penalised and all(share > 0.6 for share in penalised):
-        verdict = ("The penalised units are no templates of a digit that they match: most of the "
-                   "weight through which they see a digit is negative, so the ink on their blue "
-                   "frame and strokes pushes them towards silence.")
+        verdict = ("The penalised units are no templates of a digit drawn in red: most of their "
+                   "weight is negative, so ink on their blue frame and strokes pushes them towards "
+                   "silence.")
     else:
         verdict = ("The penalised units' weights are not mostly negative at every λ: where their red "
                    "pixels lie says what switches them on.")
