@@ -396,6 +396,8 @@ def test_a_stronger_kl_term_makes_the_code_denser_and_the_reconstruction_worse_a
                                                       "seeds).")
     assert committed_sweep["beta_silent_sentence"].endswith("(at ρ = 0.05, β = 3 it is the mean of seeds 1 and 2 "
                                                             "only).")
+    # the sentence names the tables' column (it is not their last: the probe follows it)
+    assert committed_sweep["beta_silent_sentence"].startswith("The column “MSE, silent units set to 0” decodes")
     assert committed_sweep["lesson_beta_sentence"].endswith("from β = 3 to 2,352 its L0 rose at both target rates.")
 
 

@@ -163,7 +163,7 @@ def test_the_static_control_is_a_captioned_figure_with_a_hint_ticks_and_plain_la
     assert "<figcaption>Look at the zero zone.</figcaption>" in shown.html
     assert 'alt="Two panels of curves."' in shown.html
     hint = re.search(r'<p class="sparsebook-hint"[^>]*>(.*?)</p>', shown.html).group(1)
-    assert hint == "Drag λ through 5 values, 0.25 to 4: the figure shows each value&#x27;s precomputed drawing."
+    assert hint == "Drag λ (5 values, 0.25 to 4); each position shows a drawing made when the page was built."
     assert shown.html.count("<option ") == 5  # a tick mark per value
     ticks = re.search(r'<div class="sparsebook-ticks"[^>]*>(.*?)</div>', shown.html).group(1)
     assert re.findall(r">([^<]+)</span>", ticks) == ["0.25", "0.5", "1", "2", "4"]

@@ -117,11 +117,13 @@ def _hint(options: dict, labels: dict, live: dict, mode: str) -> str:
         if mode == "live" and name in live:
             r = live[name]
             scale = ", log scale" if r.log else ""
-            parts.append(f"{symbol(name)} anywhere from {plain(r.low)} to {plain(r.high)}{scale}")
+            parts.append(f"{symbol(name)} (any value from {plain(r.low)} to {plain(r.high)}{scale})")
         else:
-            parts.append(f"{symbol(name)} through {len(choices)} values, {labels[name][0]} to {labels[name][-1]}")
-    redraw = "the figure is recomputed" if mode == "live" else "the figure shows each value's precomputed drawing"
-    return f"Drag {' and '.join(parts)}: {redraw}."
+            parts.append(f"{symbol(name)} ({len(choices)} values, {labels[name][0]} to {labels[name][-1]})")
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    redraw = ("the figure is recomputed" if mode == "live"
+              else "each position shows a drawing made when the page was built")
+    return f"Drag {listed}; {redraw}."
 
 
 @dataclass

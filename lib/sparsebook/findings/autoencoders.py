@@ -1475,8 +1475,9 @@ def beta_sweep(runs_by_experiment, beta_runs: dict, baselines: dict) -> dict:
                f"{_and([str(x) for x in run['partial'][THRESHOLDED]])} only"
                for line in series.values() for run in line if THRESHOLDED in run.get("partial", {})]
     measured = [run for line in series.values() for run in line if THRESHOLDED in run]
-    silent = ("The last column decodes each code with every activation at or below the threshold set to 0, the "
-              "ones L0 calls silent; only the runs made for this sweep and after it measured that"
+    column = SILENT_COLUMNS["mse_silent"][0]  # the tables' column, by its name (it is not the last)
+    silent = (f"The column “{column}” decodes each code with every activation at or below the threshold set "
+              "to 0, the ones L0 calls silent; only the runs made for this sweep and after it measured that"
               + (f" ({_and(partial)})" if partial else "") + "." if measured else "")
     lesson = ""
     if directions and all(d == "rises" for d in directions):
