@@ -661,3 +661,21 @@ def test_lista_training_sentence_says_whether_training_had_finished():
     assert found["lista_still_falling"] == 0 and "fell by 1 % or less at every depth (means over steps " \
         "401–500 and 901–1,000)" in found["lista_training_sentence"]
     assert "lista_training_sentence" not in coding.lista_findings(summary)
+
+
+def test_benchmark_table_names_the_methods_for_a_reader():
+    benchmark = json.loads((results_dir() / "solver_benchmark.json").read_text())
+    shown = coding.benchmark_table(benchmark).data
+    assert list(shown.columns) == ["method", "time", "iterations", "relative gap",
+                                   "average L0"]
+    extrapolated = [m["extrapolated"] for m in benchmark["methods"]]
+    assert [time.endswith("*") for time in shown["time"]] == extrapolated
+    assert not any("_" in name for name in shown["method"])  # no raw keys like fista_float32
+    assert len(shown) == len(benchmark["methods"])
+
+
+def test_frontier_table_writes_small_errors_to_three_digits_without_exponents():
+    frontier = {"frontier": [{"lam": 0.5, "l0": 65.12, "mse_l1": 0.00497, "mse_refit": 0.00327,
+                              "mse_pca_largest": 0.0051}]}
+    row = coding.frontier_table(frontier).data.iloc[0].tolist()
+    assert row == ["0.5", "65.1", "0.00497", "0.00327", "0.00510"]

@@ -81,7 +81,7 @@ def test_shape_sentence_both_ways():
 def test_spectrum_sentence_both_ways():
     found = findings.spectrum_findings(summary())
     assert found["spectrum_sentence"].startswith(
-        "Fitted on log–log axes, the slopes are −1.10 for china.jpg (−0.10 after whitening) and −1.20 for "
+        "Fitted on log–log axes between 0.01 and 0.25 cycles per pixel, the slopes are −1.10 for china.jpg (−0.10 after whitening) and −1.20 for "
         "flower.jpg (−0.30 after whitening): close to the −1 of a 1/f spectrum. Whitening flattens every spectrum:")
     steep = {"spectra": {"a": {"slope_raw": -2.0, "slope_white": -2.5}, "b": {"slope_raw": -1.0, "slope_white": 0.0}}}
     sentence = findings.spectrum_findings(steep)["spectrum_sentence"]

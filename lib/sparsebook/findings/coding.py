@@ -253,6 +253,31 @@ def benchmark_findings(benchmark: dict) -> dict:
     return out
 
 
+#: How the benchmark's methods are named on the page.
+METHOD_NAMES = {"fista_float32": "FISTA, float32", "fista_float64": "FISTA, float64",
+                "ista_float32": "ISTA, float32", "sklearn_lasso_lars": "scikit-learn LARS",
+                "sklearn_lasso_cd": "scikit-learn coord. descent"}
+
+
+def benchmark_table(benchmark: dict):
+    """The solver benchmark as the page shows it: one row per method, readable names.
+
+    A time measured on part of the digits and extrapolated to all of them is marked ``*``,
+    and the table's caption says on how many digits it ran.
+    """
+    from ..tables import format_value, table
+
+    methods = benchmark["methods"]
+    rows = [{"method": METHOD_NAMES.get(m["name"], m["name"]), "iterations": m["iterations"],
+             "seconds": format_value(m["seconds"], "seconds") + (" *" if m["extrapolated"] else ""),
+             "gap": m["relative_gap"], "l0": m["avg_l0"]} for m in methods]
+    partial = sorted({m["n_digits_run"] for m in methods if m["extrapolated"]})
+    caption = (f"* extrapolated from a run on {' or '.join(f'{n:,}' for n in partial)} digits"
+               if partial else None)
+    return table(rows, {"method": ("method", "text"), "seconds": ("time", str),
+                        "iterations": ("iterations", "int"), "gap": ("relative gap", "sci"),
+                        "l0": ("average L0", "number")}, caption=caption)
+
 # -- An over-complete basis ----------------------------------------------------------------------
 
 def plane_findings(most_atoms: int, min_norm_fewest_atoms: int, n_atoms: int, dimensions: int,
@@ -537,6 +562,20 @@ def frontier_findings(frontier: dict, arrays: dict) -> dict:
                               + (" wherever the two differ." if own_better + tied.sum() == len(largest)
                                  else f" at {own_better} of the {len(largest)} budgets.")),
     }
+
+
+def frontier_table(frontier: dict):
+    """The full-size frontier as the page shows it: per λ, the L0 and each method's error."""
+    from ..tables import table
+
+    return table(frontier["frontier"], {
+        "lam": ("λ", "lam"), "l0": ("L0", "number"), "mse_l1": ("dictionary, ℓ1 codes", _mse),
+        "mse_refit": ("dictionary, refitted", _mse), "mse_pca_largest": ("PCA, largest terms", _mse)})
+
+
+def _mse(value: float) -> str:
+    """A small error to 3 significant digits, without e-notation: 0.00497, 0.0125."""
+    return f"{value:.{max(2 - math.floor(math.log10(abs(value))), 0)}f}" if value else "0"
 
 
 # -- From sparse coding to neural networks -------------------------------------------------------
@@ -878,3 +917,56 @@ def lista_findings(lista: dict, encoder: dict | None = None, arrays: dict | None
                 f"{opening}. Over the second half of the training the objective on the training batches fell by "
                 f"1 % or less at every depth ({window}): longer training at this rate would change little.")
     return out
+
+
+# --- tables of the networks chapter (for sparsebook.tables.table) -------------------------------
+
+#: The encoders of the networks chapter, as its tables name them.
+ENCODER_NAMES = {"untrained": "one ISTA step (untrained layer)", "trained": "trained ReLU layer",
+                 "fista": "FISTA"}
+#: Columns of :func:`encoder_score_rows`.
+ENCODER_SCORE_COLUMNS = {
+    "encoder": ("encoder", "text"),
+    "objective": ("objective", "number"),
+    "reconstruction": ("error", "number"),
+    "penalty": ("λ‖h‖₁", "number"),
+    "l0": ("active", "number"),
+    "gap_pct": ("gap", lambda v: "–" if v is None else f"{v:.1f} %"),
+    "fista_iterations_worth": ("FISTA its.", "int"),
+}
+#: Shorter names of the encoders, for tables and panel titles.
+ENCODER_SHORT_NAMES = {"untrained": "one ISTA step", "trained": "trained layer", "fista": "FISTA"}
+
+
+def encoder_score_rows(scores: dict) -> list[dict]:
+    """One row per encoder of ``scores`` (key -> objective, reconstruction, penalty, l0, gap_pct,
+    fista_iterations_worth), named by :data:`ENCODER_SHORT_NAMES`; a value a record lacks is None
+    (the table shows a dash)."""
+    missing = [key for key in scores if key not in ENCODER_NAMES]
+    if missing:
+        raise ValueError(f"unknown encoders {missing}; expected keys of {sorted(ENCODER_NAMES)}")
+    return [{"encoder": ENCODER_SHORT_NAMES[key], **{k: s.get(k) for k in list(ENCODER_SCORE_COLUMNS)[1:]}}
+            for key, s in scores.items()]
+
+
+def lista_depth_rows(lista: dict) -> list[dict]:
+    """The LISTA study's rows flattened for two tables: :data:`LISTA_OBJECTIVE_COLUMNS` and
+    :data:`LISTA_GAP_COLUMNS` (the whole would be wider than the page's column)."""
+    if "rows" not in lista or not lista["rows"]:
+        raise ValueError("lista must hold the study's non-empty 'rows'")
+    return [{"depth": r["depth"], "parameters": r["parameters"], "lista": r["lista"], "ista": r["ista"],
+             "fista": r["fista"], "gap_lista": r["gap_pct"]["lista"], "gap_ista": r["gap_pct"]["ista"],
+             "gap_fista": r["gap_pct"]["fista"], "worth": r["lista_fista_iterations_worth"]}
+            for r in lista["rows"]]
+
+
+def _pct1(v) -> str:
+    return "–" if v is None else f"{v:,.1f} %"
+
+
+LISTA_OBJECTIVE_COLUMNS = {  #: Objective per test digit at each depth T.
+    "depth": ("T", "int"), "parameters": ("LISTA weights", "int"),
+    "lista": ("LISTA", "number"), "ista": ("ISTA", "number"), "fista": ("FISTA", "number")}
+LISTA_GAP_COLUMNS = {  #: Gap to the optimum at each depth T, and LISTA's worth in FISTA iterations.
+    "depth": ("T", "int"), "gap_lista": ("LISTA", _pct1), "gap_ista": ("ISTA", _pct1),
+    "gap_fista": ("FISTA", _pct1), "worth": ("LISTA worth (FISTA its.)", "int")}

@@ -11,11 +11,17 @@ import math
 
 import numpy as np
 
+import inspect
+
 from ..gabor import GOOD_FIT_R2
+from ..images import spectrum_slope
 
 METHOD_NAMES = {"sparse": "sparse coding", "ica": "ICA", "pca": "PCA"}
 LOCALISED_RATIO = 0.5  #: Atoms on at most this share of PCA's median footprint count as clearly more localised.
 EDGE_CYCLES = 0.1  #: A fit with fewer cycles than this per envelope width is a single edge, not a grating.
+#: The frequencies (cycles per pixel) between which the study fits the spectra's slopes:
+#: :func:`sparsebook.images.spectrum_slope`'s defaults, which the study uses.
+SLOPE_BAND = tuple(inspect.signature(spectrum_slope).parameters[name].default for name in ("low", "high"))
 SECTORS = 4  #: Orientations are counted in this many sectors of 180° / SECTORS, centred on 0°, 45°, ...
 
 
@@ -92,9 +98,11 @@ def spectrum_findings(summary: dict) -> dict:
                f"within 0.3 of the −1 of a 1/f spectrum for {near} of the {n} photographs")
     whitened = ("Whitening flattens every spectrum" if flatter == n else
                 f"Whitening flattens the spectrum of {flatter} of the {n} photographs")
-    sentence = (f"Fitted on log–log axes, the slopes are {' and '.join(parts)}: {verdict}. {whitened}: the "
-                "filter's factor f adds about 1 to a slope (its roll-off matters little below f0), so what is "
-                "left is how much faster than 1/f a spectrum falls.")
+    low, high = SLOPE_BAND
+    sentence = (f"Fitted on log–log axes between {low:g} and {high:g} cycles per pixel, the slopes are "
+                f"{' and '.join(parts)}: {verdict}. {whitened}: the filter's factor f adds about 1 to a slope "
+                "(its roll-off matters little in this band, below f₀), so what is left is how much faster than 1/f a "
+                "spectrum falls.")
     return {"spectrum_sentence": sentence, "n_images": n,
             **{f"slope_raw_{name}": _signed(record["slope_raw"]) for name, record in spectra.items()}}
 
@@ -299,3 +307,14 @@ def gabor_table(summary: dict) -> list[dict]:
     return [{"method": name, "atoms": s["n_atoms"], f"share with R² ≥ {GOOD_FIT_R2:g}": s["well_fit_fraction"],
              "mean R²": s["mean_r2"], "median R²": s["median_r2"], "median larger σ (pixels)": s["median_sigma_max_all"]}
             for name, s in rows]
+
+
+#: How the page shows :func:`gabor_table`: for :func:`sparsebook.tables.table`.
+GABOR_TABLE_COLUMNS = {
+    "method": ("method", "text"),
+    "atoms": ("atoms", "int"),
+    f"share with R² ≥ {GOOD_FIT_R2:g}": (f"R² ≥ {GOOD_FIT_R2:g}", "percent"),
+    "mean R²": ("mean R²", "number"),
+    "median R²": ("median R²", "number"),
+    "median larger σ (pixels)": ("σ (px)", "number"),
+}
