@@ -172,6 +172,7 @@ def test_ghost_optimum_wording():
     near = findings.ghost_optimum(100, 5, {2: 1e-2, 14: 1e-6, 50: 0.3}, 14, 50)
     assert near["least_near_rule"] and "with k = 5 items it is smallest at d = 14" in near["ghost_optimum_sentence"]
     assert "far commoner in a dense code" in near["ghost_bullet"] and near["bloom_d"] == pytest.approx(rule)
+    assert "against 1.0e-6 for d = 14" in near["ghost_bullet"]  # written as the summary table writes it
     away = findings.ghost_optimum(100, 5, {2: 1e-2, 14: 0.5, 50: 0.3}, 14, 50)
     assert not away["least_near_rule"] and "For d ≥ 2 and k = 5 items the ghost rate is smallest at d = 2, away from" in away["ghost_optimum_sentence"]
     assert "among codes with d ≥ 2 they are rarest at d = 2 (not near" in away["ghost_bullet"]
@@ -248,6 +249,10 @@ def test_memory_wording():
     assert "Counted in pairs, the plateau is d = 4 (335 pairs at best, at d = 4); it lies lower" in \
         plateau["memory_peak_sentence"]
     assert "(at least 10 times)" in plateau["memory_bullet"]  # 0.21 against the dense code's 0.0205
+    below_six = findings.memory({1: [64, 64], 4: [330, 340], 8: [250, 260], 32: [6, 7]},
+                                {1: [0.03, 0.03], 4: [0.17, 0.175], 8: [0.17, 0.175], 32: [0.02, 0.02]},
+                                64, 32)
+    assert "(at least 5 times)" in below_six["memory_bullet"]  # 5.7: "at least" never rounds up
     assert plateau["memory_pairs_sentence"].startswith("The local code stores all 64 pairs")
     assert "a quarter of all synapses" in plateau["memory_pairs_sentence"]
     assert "of the order of log₂ 64 = 6" in plateau["memory_theory_sentence"] and plateau["memory_clear"]

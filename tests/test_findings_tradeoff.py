@@ -188,6 +188,9 @@ def test_committed_runs_compare_the_topk_variants():
         "The TopK CNN at k = 100 reaches 0.9716 (seeds 0.9713–0.9718) and leaves 37,690 (seeds 37,679–37,701) of "
         "its 39,200 units dead, 188.5 (seeds 188–189) of its 200 feature maps never active: all its winners come "
         "from the few maps left.")
+    assert found["cnn_topk_sentence"].endswith(  # one seed: said once, not after every number
+        "Lowering k during training, from 500 (one seed), leaves 36,123 units and 172 maps dead and "
+        "reaches 0.9693.")
     assert found["mlp_depth_sentence"].endswith("does better, beyond the seeds' spread; it also has about twice "
                                                 "the weights, so these runs do not tell depth from size.")
     assert found["mlp_lesson_sentence"] == (

@@ -57,6 +57,12 @@ def _merge(phrases: list[str]) -> list[str]:
     return merged
 
 
+def _sci(value: float) -> str:
+    """``1.1e-7``: as the page's tables write a small rate (no padded exponent)."""
+    from ..tables import format_value
+    return format_value(value, "sci")
+
+
 def _rate_se(rate: float, n_trials: int) -> float:
     return math.sqrt(max(rate * (1 - rate), 1.0 / n_trials) / n_trials)  # never 0: one trial's share
 
@@ -168,7 +174,7 @@ def ghost_optimum(n_units, n_superposed, rates: Mapping, sparse_d, dense_d) -> d
              f"among codes with d ≥ 2 they are rarest at d = {least} (not near (N/k) ln 2 here)")
     commoner = "far commoner" if dense > 100 * sparse else ("commoner" if dense > sparse else "no commoner")
     bullet = (f"Superposed items create ghosts; {where}, {commoner} in a dense code "
-              f"({_pct(dense, 1)} of unstored patterns with {n_superposed} items, against {sparse:.1e} for "
+              f"({_pct(dense, 1)} of unstored patterns with {n_superposed} items, against {_sci(sparse)} for "
               f"d = {sparse_d}), while a local code never has them.")
     return {"least_ghosts_d": least, "bloom_d": rule, "least_near_rule": near,
             "ghost_optimum_sentence": sentence, "ghost_bullet": bullet}
@@ -407,7 +413,7 @@ def memory(pairs: Mapping, bits: Mapping, n_units, dense_d, theory_bits: float =
     least_ratio = min(mean[d] for d in plateau) / max(mean[1], mean[dense_d])  # the plateau's worst, against
     clear = least_ratio >= SEVERAL                                              # the better extreme
     bullet = (f"In an associative memory the sparse optimum is clear: {peak} active units of {n_units} store "
-              f"several times more bits per synapse than either extreme (at least {least_ratio:.0f} times)."
+              f"several times more bits per synapse than either extreme (at least {math.floor(least_ratio)} times)."
               if clear else
               f"In an associative memory the best codes ({peak} active units of {n_units}) store "
               f"{ratio_local:.1f} times the local code's bits per synapse and {ratio_dense:.1f} times the dense "

@@ -282,14 +282,22 @@ def method_findings(mlp_families: dict, cnn_families: dict) -> dict:
         f"{_strength(constant)}: {_point(constant)}.{floor}")
     cnn_k = _setting(_one(cnn_families, "TopK"), "TopK", TOPK_K["cnn"])
     cnn_lowered = _setting(_one(cnn_families, "TopK, k lowered"), "TopK, k lowered", TOPK_K["cnn"])
+    if len(cnn_lowered["seeds"]) < 2:  # one seed: say so once, not after every number
+        lowered_text = (f"{cnn_lowered.get('start_k', 0):,.0f} (one seed), leaves "
+                        f"{_count(cnn_lowered['dead_units_test'])} units and "
+                        f"{_count(cnn_lowered['dead_maps'])} maps dead and reaches "
+                        f"{_acc(cnn_lowered['test_accuracy'])}.")
+    else:
+        lowered_text = (f"{cnn_lowered.get('start_k', 0):,.0f}, leaves "
+                        f"{_spread(cnn_lowered, 'dead_units_test', _count)} units and "
+                        f"{_spread(cnn_lowered, 'dead_maps', _count)} maps dead and reaches "
+                        f"{_spread(cnn_lowered, 'test_accuracy', _acc)}.")
     found["cnn_topk_sentence"] = (
         f"The TopK CNN at {_strength(cnn_k)} reaches {_spread(cnn_k, 'test_accuracy', _acc)} and leaves "
         f"{_spread(cnn_k, 'dead_units_test', _count)} of its {int(cnn_k['units']):,} units dead, "
         f"{_spread(cnn_k, 'dead_maps', _count)} of its {len(cnn_k['map_firing_rates_test'])} feature "
         f"maps never active: all its winners come from the few maps left. Lowering k during training, from "
-        f"{cnn_lowered.get('start_k', 0):,.0f}, leaves {_spread(cnn_lowered, 'dead_units_test', _count)} "
-        f"units and {_spread(cnn_lowered, 'dead_maps', _count)} maps dead and reaches "
-        f"{_spread(cnn_lowered, 'test_accuracy', _acc)}.")
+        + lowered_text)
     shares = [100 * r["dead_units_test"] / r["units"] for r in (plain_k, cnn_k)]
     found["lesson_topk_sentence"] = (
         f"A TopK layer fixes the number of active units instead of asking for it, with no λ to tune; "
