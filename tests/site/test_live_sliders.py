@@ -33,7 +33,6 @@ pytestmark = pytest.mark.site
 HERE = Path(__file__).resolve().parent
 NOTEBOOK = HERE / "live_slider.ipynb"
 JUPYTER = Path(sys.executable).with_name("jupyter")
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 GRID = [0.25, 0.5, 1.0, 2.0, 4.0]  # the precomputed values the notebook gives lam_slider
 OFF_GRID = 0.37  # what the reader types: on no grid, inside the live range 0.1 .. 10
 CALLED = re.compile(r"update called at lam=([0-9.e+-]+)")
@@ -119,18 +118,6 @@ def _stop(server: subprocess.Popen, base: str, token: str) -> None:
             return
         except subprocess.TimeoutExpired:
             continue
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: install it (Debian: apt-get install chromium) or set CHROMIUM")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 KERNEL_IDLE = """() => {

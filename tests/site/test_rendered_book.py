@@ -32,7 +32,6 @@ pytestmark = pytest.mark.site
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("SPARSEBOOK_SITE", ROOT / "_build" / "html"))
 SCREENSHOTS = SITE.parent / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 BIBLIOGRAPHY = ROOT / "references.bib"
 PAGES = sorted(path.relative_to(SITE).as_posix() for path in SITE.rglob("*.html")
                if not path.relative_to(SITE).parts[0].startswith("_"))
@@ -225,18 +224,6 @@ def server():
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_port}/"
     httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: install it (Debian: apt-get install chromium) or set CHROMIUM")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
