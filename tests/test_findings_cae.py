@@ -710,3 +710,45 @@ def test_seed_scale_branches():
     assert beyond["seed_scale_sparsity_beyond"] and beyond["seed_scale_accuracy_beyond"]
     one = f.seed_scale(cnn[:1], 1e-4, 3.0, -2.0)
     assert one["seed_scale_seeds"] == 1 and "not measured here" in one["seed_scale_sentence"]
+
+
+# --- the tables the page shows ---------------------------------------------------------------
+
+def _full():
+    return {d: load_results(results_path(f"cae_{d}", "full"))["runs"] for d in f.DECODERS}
+
+
+def test_run_rows_hold_both_decoders_with_fvu_and_dead_maps():
+    baselines = {"pixel_variance_test": 0.5}
+    rows = f.run_rows(_full(), baselines)
+    assert [r["decoder"] for r in rows] == ["transposed"] * 5 + ["sub-pixel"] * 5
+    for row in rows:
+        assert row["fvu"] == pytest.approx(row["reconstruction_mse_test"] / 0.5)
+        assert row["dead_maps"] == f.dead_maps(row)
+        assert set(f.ACTIVITY_COLUMNS) | set(f.RECONSTRUCTION_COLUMNS) <= set(row)
+    with pytest.raises(ValueError, match="decoders"):
+        f.run_rows({"dense": _full()["transpose"]}, baselines)
+
+
+def test_source_rows_pair_the_source_with_our_run_at_the_lam_it_wrote():
+    ours = _full()["transpose"]
+    rows = f.source_rows(ours, source_runs("cae_transpose"))
+    for row, source in zip(rows, sorted(source_runs("cae_transpose"), key=lambda r: r["lam"])):
+        assert row["source_accuracy"] == source["test_accuracy"]
+        assert row["loss_ae"] == source["loss_ae"]
+        assert row["avr_test"] == next(r["avr_test"] for r in ours if r["lam"] == source["lam"])
+        assert set(f.SOURCE_ACCURACY_COLUMNS) | set(f.SOURCE_AVR_COLUMNS) <= set(row)
+
+
+def test_side_by_side_writes_one_row_per_quantity_and_says_what_was_not_recorded():
+    free = _full()["transpose"][3]
+    bounded = load_results(results_path("cae_transpose_bounded", "full"))["runs"][0]
+    rows, columns = f.side_by_side({"free": free, "bounded": bounded}, f.BOUNDED_QUANTITIES)
+    assert [r["quantity"] for r in rows] == list(f.BOUNDED_QUANTITIES)
+    assert [name for name, _ in columns.values()] == ["", "free", "bounded"]
+    by_name = {r["quantity"]: r for r in rows}
+    assert by_name["AVR"]["run_1"] == f"{bounded['avr_test']:,.1f}"
+    assert by_name["readout norm: largest"]["run_0"] == "not recorded"
+    live = np.asarray(bounded["map_firing_rates_test"]) > 0
+    expected = np.mean(np.asarray(bounded["decoder_atom_norms"])[live])
+    assert by_name["decoder atom norm: mean, live maps"]["run_1"] == f"{expected:.3f}"

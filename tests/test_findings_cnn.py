@@ -771,3 +771,50 @@ def test_bounded_readout_against_two_free_seeds_beyond_their_spread_and_other_br
     assert "measured in seed 1" not in found["bounded_why_sentence"]
     found = free_and_bounded(norms=(None, None))
     assert "The free run's record carries no readout norms" in found["bounded_norms_sentence"]
+
+
+# --- the tables the page shows ---------------------------------------------------------------
+
+def test_run_rows_order_by_lam_then_seed_and_count_dead_maps():
+    runs = load_results(results_path("cnn", "full"))["runs"]
+    rows = f.run_rows(runs)
+    assert [(r["lam"], r["seed"]) for r in rows] == sorted((r["lam"], r["seed"]) for r in runs)
+    for row in rows:
+        assert row["dead_maps"] == f.dead_maps(row)
+        assert row["active_percent"] == pytest.approx(100 * row["avr_test"] / row["units"])
+        assert set(f.RUN_COLUMNS) <= set(row)
+
+
+def test_source_rows_average_our_seeds_at_each_source_lam():
+    runs = load_results(results_path("cnn", "full"))["runs"]
+    rows = f.source_rows(runs, source_runs("cnn"))
+    assert [r["lam"] for r in rows] == sorted(r["lam"] for r in source_runs("cnn"))
+    two = [r for r in runs if r["lam"] == 1e-4]
+    assert len(two) == 2
+    at = next(r for r in rows if r["lam"] == 1e-4)
+    assert at["test_accuracy"] == pytest.approx(np.mean([r["test_accuracy"] for r in two]))
+
+
+def test_bounded_rows_put_each_free_seed_and_the_bounded_run_side_by_side():
+    runs = load_results(results_path("cnn", "full"))["runs"]
+    bounded = load_results(results_path("cnn_bounded", "full"))["runs"][0]
+    rows, columns = f.bounded_rows(runs, bounded, READOUT_MAX_NORM)
+    assert list(columns) == ["quantity", "free_0", "free_1", "bounded"]
+    accuracy = next(r for r in rows if r["quantity"] == "test accuracy")
+    assert accuracy["bounded"] == f"{100 * bounded['test_accuracy']:.2f} %"
+    largest = next(r for r in rows if r["quantity"] == "readout norm: largest")
+    assert largest["free_0"] == "not recorded"  # made before the sweep recorded norms
+    with pytest.raises(ValueError, match="no free run"):
+        f.bounded_rows(runs, dict(bounded, lam=0.123), READOUT_MAX_NORM)
+
+
+def test_layer_rows_and_demo_rows():
+    layer = SimpleNamespace(name="code", output=SimpleNamespace(shape=(None, 14, 14, 200)),
+                            count_params=lambda: 2000)
+    model = SimpleNamespace(layers=[None, layer])
+    assert f.layer_rows(model) == [{"layer": "code", "shape": "14 × 14 × 200", "parameters": 2000}]
+    record = {"lam": 0.0, "steps": 1, "n_train": 1, "n_test": 1, "test_accuracy": 0.5,
+              "avr_test": 392.0, "units": 39200, "silent_maps": 0}
+    assert f.demo_rows([record])[0]["active_percent"] == pytest.approx(1.0)
+    with pytest.raises(ValueError):
+        f.demo_rows([{"lam": 0.0}])

@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..plots import format_lam
+from ..tables import format_value
 from . import check_runs, mean_records, run_at, seeds_text
 from .cnn import AT_BOUND, compare_bounded, dead_maps, norms_text, phases_sentence, why_sentence
 
@@ -440,7 +441,7 @@ def reconstruction_measures(runs: dict) -> dict:
     t, s = next((t, s) for t, s in pairs if np.isclose(t["lam"], CURVE_LAM, rtol=1e-9, atol=0))
     above = int(np.sum(np.asarray(s["curve"]["reconstruction"]) > np.asarray(t["curve"]["reconstruction"])))
     logged = len(t["curve"]["reconstruction"])
-    panel = (f"On the training batches of the left panel, the sub-pixel decoder's error at {_lam(CURVE_LAM)} is "
+    panel = (f"On the training batches of the top panel, the sub-pixel decoder's error at {_lam(CURVE_LAM)} is "
              f"above the transposed convolution's at {above:,} of the {logged:,} logged steps")
     sub_better_at_test = s["reconstruction_mse_test"] < t["reconstruction_mse_test"]
     if 2 * above == logged:
@@ -884,3 +885,112 @@ def seed_scale(cnn, lam: float, avr_ratio: float, points: float) -> dict:
     return {"seed_scale_seeds": seeds, "seed_scale_avr_ratio": spread_ratio, "seed_scale_points": spread_points,
             "seed_scale_sparsity_beyond": ratio > spread_ratio, "seed_scale_accuracy_beyond": abs(points) > spread_points,
             "seed_scale_sentence": sentence}
+
+
+# --- the tables the page shows (rows and columns for sparsebook.tables.table) ------------------
+
+SHORT = {"transpose": "transposed", "subpixel": "sub-pixel"}  #: Decoder key -> label in narrow tables.
+LAYER_COLUMNS = {"decoder": ("decoder", "text"), "layer": ("layer", "text"), "shape": ("output shape", "text"),
+                 "parameters": ("parameters", "int")}  #: Columns of :func:`layer_rows`.
+ACTIVITY_COLUMNS = {"decoder": ("decoder", "text"), "lam": ("λ", "lam"), "test_accuracy": ("accuracy", "accuracy"),
+                    "avr_test": ("AVR", "number"), "dead_units_test": ("dead units", "int"),
+                    "dead_maps": ("dead maps", "int")}  #: Columns of :func:`run_rows` on the code.
+RECONSTRUCTION_COLUMNS = {"decoder": ("decoder", "text"), "lam": ("λ", "lam"),
+                          "reconstruction_mse_test": ("MSE per pixel", "sci"), "fvu": ("FVU", "sci"),
+                          "reconstruction_mse_quantised_test": ("MSE, 8-bit", "sci")}  #: ... on the redraw.
+SOURCE_ACCURACY_COLUMNS = {"lam": ("λ", "lam"), "test_accuracy": ("accuracy (ours)", "accuracy"),
+                           "source_accuracy": ("accuracy (source)", "accuracy"),
+                           "loss_ae": ("loss_ae (source)", "number")}  #: Columns of :func:`source_rows`: accuracy.
+SOURCE_AVR_COLUMNS = {"lam": ("λ", "lam"), "avr_test": ("AVR, test digits (ours)", "number"),
+                      "source_avr": ("AVR, training batch (source)", "number")}  #: ... and activity.
+DEMO_COLUMNS = {"decoder": ("decoder", "text"), "lam": ("λ", "lam"), "test_accuracy": ("accuracy", "accuracy"),
+                "avr_test": ("AVR", "number"),
+                "mse": ("MSE per pixel", "sci")}  #: Columns of the small live run's rows.
+
+
+def layer_rows(models: dict) -> list[dict]:
+    """The layers of each decoder's Keras model (``{decoder key: model}``) as rows of :data:`LAYER_COLUMNS`."""
+    from .cnn import layer_rows as rows_of
+
+    return [{"decoder": SHORT[decoder], **row} for decoder, model in models.items() for row in rows_of(model)]
+
+
+def run_rows(runs_by_decoder: dict, baselines: dict) -> list[dict]:
+    """Both decoders' full-size runs as rows of :data:`ACTIVITY_COLUMNS` and :data:`RECONSTRUCTION_COLUMNS`.
+
+    ``baselines`` holds the test digits' ``pixel_variance_test``, which turns an error per pixel
+    into a fraction of variance unexplained (FVU).
+    """
+    variance = float(baselines["pixel_variance_test"])
+    rows = []
+    for decoder, runs in runs_by_decoder.items():
+        if decoder not in SHORT:
+            raise ValueError(f"decoders must be among {sorted(SHORT)}, got {decoder!r}")
+        for run in _check_runs(runs, RUN_FIELDS, f"runs_by_decoder[{decoder!r}]"):
+            rows.append({**run, "decoder": SHORT[decoder], "dead_maps": dead_maps(run),
+                         "fvu": run["reconstruction_mse_test"] / variance})
+    return rows
+
+
+def source_rows(transpose, source) -> list[dict]:
+    """The source's rows next to our transposed-convolution runs at the λ it wrote.
+
+    The rows hold the columns of :data:`SOURCE_ACCURACY_COLUMNS` and :data:`SOURCE_AVR_COLUMNS`.
+    """
+    ours = {run["lam"]: run for run in _check_runs(transpose, RUN_FIELDS, "transpose")}
+    return [{"lam": row["lam"], "source_accuracy": row["test_accuracy"], "source_avr": row["avr_train_batch"],
+             "loss_ae": row["loss_ae"],
+             "test_accuracy": ours[row["lam"]]["test_accuracy"] if row["lam"] in ours else None,
+             "avr_test": ours[row["lam"]]["avr_test"] if row["lam"] in ours else None}
+            for row in _check_runs(source, SOURCE_FIELDS, "source")]
+
+
+def side_by_side(runs: dict, quantities: dict) -> tuple[list[dict], dict]:
+    """Rows (one per quantity) and columns for ``table``: one column per run of ``runs`` ({header: record}).
+
+    ``quantities`` maps a name shown to ``(record key, format)``, or to a function of the record
+    that returns the cell's text; a missing key reads "not recorded".
+    """
+    columns = {"quantity": ("", "text"), **{f"run_{i}": (header, str) for i, header in enumerate(runs)}}
+    rows = []
+    for name, how in quantities.items():
+        row = {"quantity": name}
+        for i, run in enumerate(runs.values()):
+            if callable(how):
+                row[f"run_{i}"] = how(run)
+            else:
+                key, form = how
+                row[f"run_{i}"] = form.format(run[key]) if key in run else "not recorded"
+        rows.append(row)
+    return rows, columns
+
+
+def _norm(field: str, part: str):
+    """A cell writer for a norm summary: ``part`` of ``run[field]``; one norm per map is summarised over live maps."""
+    def write(run):
+        norms = run.get(field)
+        if isinstance(norms, list):
+            live = np.asarray(run["map_firing_rates_test"]) > 0
+            norms = {"max": max(norms), "active_mean": float(np.mean(np.asarray(norms)[live]))}
+        return f"{norms[part]:.3f}" if norms and part in norms else "not recorded"
+    return write
+
+
+BOUNDED_QUANTITIES = {  #: The rows of the bounded run's table (see :func:`side_by_side`).
+    "test accuracy": lambda run: f"{100 * run['test_accuracy']:.2f} %",
+    "AVR": ("avr_test", "{:,.1f}"),
+    "dead units": ("dead_units_test", "{:,d}"),
+    "MSE per pixel": lambda run: format_value(run.get("reconstruction_mse_test"), "sci"),
+    "readout norm: largest": _norm("readout_norms", "max"),
+    "readout norm: mean, active units": _norm("readout_norms", "active_mean"),
+    "decoder atom norm: largest": _norm("decoder_atom_norms", "max"),
+    "decoder atom norm: mean, live maps": _norm("decoder_atom_norms", "active_mean"),
+}
+WEIGHT200_QUANTITIES = {  #: The rows of the table of the run with the reconstruction counted 200 times.
+    "test accuracy": lambda run: f"{100 * run['test_accuracy']:.2f} %",
+    "training accuracy": lambda run: f"{100 * run['train_accuracy']:.2f} %",
+    "AVR (test)": ("avr_test", "{:,.0f}"),
+    "AVR (training batch)": ("avr_train_batch", "{:,.0f}"),
+    "dead units": ("dead_units_test", "{:,d}"),
+    "MSE per pixel": lambda run: format_value(run.get("reconstruction_mse_test"), "sci"),
+}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..plots import format_lam
-from . import check_runs, count_text as _count, mean_records, run_at, seeds_text, spread_text, trend as _trend
+from . import check_records, check_runs, count_text as _count, mean_records, run_at, seeds_text, spread_text, trend as _trend
 from ..reference import SOURCE_2016_SETUP
 
 RUN_FIELDS = ("lam", "test_accuracy", "avr_test", "avr_train_batch", "units", "dead_units_test",
@@ -1002,9 +1002,101 @@ def _filters_moved(run: dict) -> dict:
                 f"{100 * moved.min():.0f} to {100 * moved.max():.0f} %)")
     if median < FILTERS_MOVED:
         sentence += (": each is still mostly its random start, so look for the first tilt away from noise (a "
-                     "brighter side, a darker side) rather than for finished shapes.")
+                     "redder side, a bluer side) rather than for finished shapes.")
     else:
-        sentence += (": they have moved well away from their random start; look for filters with a bright side and "
-                     "a dark side (an edge at some orientation) or a single bright spot, and for those that still "
-                     "look like speckle.")
+        sentence += (": most have moved well away from their random start; look for filters with a red (positive) "
+                     "side and a blue (negative) side (an edge at some orientation) or a single strong weight, and "
+                     "for those that still look like speckle.")
     return {"demo_filter_change_median": median, "demo_filters_sentence": sentence}
+
+
+# --- the tables the page shows (rows and columns for sparsebook.tables.table) ------------------
+
+LAYER_COLUMNS = {"layer": ("layer", "text"), "shape": ("output shape", "text"),
+                 "parameters": ("parameters", "int")}  #: Columns of :func:`layer_rows`.
+RUN_COLUMNS = {"lam": ("λ", "lam"), "seed": ("seed", "int"), "test_accuracy": ("accuracy", "accuracy"),
+               "avr_test": ("AVR", "number"), "active_percent": ("active (%)", "number"),
+               "dead_units_test": ("dead units", "int"),
+               "dead_maps": ("dead maps", "int")}  #: Columns of :func:`run_rows`.
+SOURCE_COLUMNS = {"lam": ("λ", "lam"), "test_accuracy": ("accuracy (ours)", "accuracy"),
+                  "source_accuracy": ("accuracy (source)", "accuracy"),
+                  "avr_train_batch": ("AVR (ours)", "number"),
+                  "source_avr": ("AVR (source)", "number")}  #: Columns of :func:`source_rows`.
+DEMO_COLUMNS = {"lam": ("λ", "lam"), "test_accuracy": ("accuracy", "accuracy"),
+                "avr_test": ("AVR", "number"), "active_percent": ("active (%)", "number"),
+                "silent_maps": ("silent maps", "int")}  #: Columns of :func:`demo_rows`.
+
+
+def layer_rows(model) -> list[dict]:
+    """One row per layer of a Keras ``model`` after its input: name, output shape (``14 × 14 × 200``), parameters."""
+    return [{"layer": layer.name, "shape": " × ".join(f"{size:,}" for size in layer.output.shape[1:]),
+             "parameters": layer.count_params()} for layer in model.layers[1:]]
+
+
+def run_rows(runs) -> list[dict]:
+    """The full-size runs as rows of :data:`RUN_COLUMNS`, by λ then seed (dead units and maps on the test digits)."""
+    runs = check_records(runs, RUN_FIELDS, "runs", advice="pass the runs of load_results(...)['runs']")
+    return [{**run, "seed": run.get("seed", 0), "active_percent": 100 * run["avr_test"] / run["units"],
+             "dead_maps": dead_maps(run)} for run in sorted(runs, key=lambda run: (run["lam"], run.get("seed", 0)))]
+
+
+def source_rows(runs, source) -> list[dict]:
+    """Our runs (seeds averaged) next to the source's table at each of its λ, as rows of :data:`SOURCE_COLUMNS`."""
+    runs = check_records(runs, RUN_FIELDS, "runs", advice="pass the runs of load_results(...)['runs']")
+    source = _check_runs(source, SOURCE_FIELDS, "source", need_zero=False)
+    ours = {run["lam"]: run for run in mean_records(runs)}
+    return [{"lam": row["lam"], "source_accuracy": row["test_accuracy"], "source_avr": row["avr_train_batch"],
+             "test_accuracy": ours[row["lam"]]["test_accuracy"] if row["lam"] in ours else None,
+             "avr_train_batch": ours[row["lam"]]["avr_train_batch"] if row["lam"] in ours else None}
+            for row in sorted(source, key=lambda row: row["lam"])]
+
+
+def _fixed(form: str):
+    """A cell writer: ``form`` (a percentage form takes a fraction), "not recorded" for a missing value."""
+    def write(value):
+        if value is None:
+            return "not recorded"
+        return form.format(100 * value) if form.endswith("%") else form.format(value)
+    return write
+
+
+#: The quantities of :func:`bounded_rows`: name shown -> (record key, how it is written).
+BOUNDED_QUANTITIES = {
+    "test accuracy": ("test_accuracy", "{:.2f} %"),
+    "AVR": ("avr_test", "{:,.1f}"),
+    "active (% of layer)": ("activity_ratio_test", "{:.2f} %"),
+    "dead units": ("dead_units_test", "{:,d}"),
+    "mean active value": ("mean_active_value_test", "{:.3f}"),
+    "L1 norm of a code": ("code_l1_test", "{:.1f}"),
+}
+
+
+def bounded_rows(free_runs, bounded_run: dict, bound: float) -> tuple[list[dict], dict]:
+    """The bounded run next to the free seeds at its λ: rows (one per quantity) and columns for ``table``.
+
+    Older records lack the newer fields; their cells say "not recorded".
+    """
+    free = sorted((run for run in free_runs if np.isclose(run["lam"], bounded_run["lam"], rtol=1e-9, atol=0)),
+                  key=lambda run: run.get("seed", 0))
+    if not free:
+        raise ValueError(f"no free run at the bounded run's λ = {bounded_run['lam']}")
+    columns = {"quantity": ("", "text")}
+    runs = {}
+    for run in free:
+        runs[f"free_{run.get('seed', 0)}"] = run
+        columns[f"free_{run.get('seed', 0)}"] = (f"free, seed {run.get('seed', 0)}", str)
+    runs["bounded"] = bounded_run
+    columns["bounded"] = (f"norm ≤ {bound:g}, seed {bounded_run.get('seed', 0)}", str)
+    rows = [{"quantity": name, **{key: _fixed(form)(run.get(field)) for key, run in runs.items()}}
+            for name, (field, form) in BOUNDED_QUANTITIES.items()]
+    for part, name in (("max", "readout norm: largest"), ("mean", "readout norm: mean"),
+                       ("active_mean", "readout norm: active units")):
+        rows.append({"quantity": name, **{key: _fixed("{:.3f}")((run.get("readout_norms") or {}).get(part))
+                                          for key, run in runs.items()}})
+    return rows, columns
+
+
+def demo_rows(demo) -> list[dict]:
+    """The small live run's records (:func:`demo_record`) as rows of :data:`DEMO_COLUMNS`."""
+    demo = check_records(demo, DEMO_FIELDS, "demo", advice="build each record with demo_record(...)")
+    return [{**run, "active_percent": 100 * run["avr_test"] / run["units"]} for run in demo]
