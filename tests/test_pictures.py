@@ -46,6 +46,13 @@ def test_atom_sum_shows_each_term_and_its_running_sum():
     plt.close("all")
 
 
+def test_atom_sum_writes_a_negative_first_weight_with_a_minus_sign():
+    atoms = np.eye(4)[:2]
+    fig = atom_sum(np.ones(4), atoms, [-1.5, 0.5], np.ones(4), n_active=2, side=2)
+    assert [ax.get_title() for ax in fig.axes[1:3]] == ["≈ −1.50 ×", "+ 0.50 ×"]
+    plt.close("all")
+
+
 def test_atom_sum_rejects_bad_input():
     atoms = np.ones((2, 16))
     with pytest.raises(ValueError, match="digit must hold 16"):

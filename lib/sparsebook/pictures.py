@@ -115,9 +115,9 @@ def atom_sum(digit, atoms, weights, reconstruction, n_active: int, side: int = 2
         limit = np.abs(atoms[j]).max() or 1.0
         axes[0, j + 1].imshow(atoms[j].reshape(side, side), cmap="RdBu_r", vmin=-limit,
                               vmax=limit)
-        sign = "≈" if j == 0 else ("−" if weights[j] < 0 else "+")
-        shown = abs(weights[j]) if j else weights[j]
-        axes[0, j + 1].set_title(f"{sign} {shown:.2f} ×")
+        minus = "−" if weights[j] < 0 else ""  # a typographic minus, not a hyphen
+        sign = f"≈ {minus}" if j == 0 else f"{minus or '+'} "
+        axes[0, j + 1].set_title(f"{sign}{abs(weights[j]):.2f} ×")
         axes[1, j + 1].imshow(partial[j].reshape(side, side), vmin=0, vmax=ink)
         axes[1, j + 1].set_xlabel(f"first {j + 1}" if j else "first term")
     return fig
