@@ -100,14 +100,21 @@ def encoder_decoder(n_input: int = 6, n_code: int = 10, active: Sequence[int] = 
 
     Parameters
     ----------
-    n_input, n_code : number of units drawn for the input (and reconstruction) and for the code.
-    active : indices of the active (shaded) code units, in ``range(n_code)``.
-    encoder, encoder_formula : the encoder's name and what it computes (mathtext allowed); for
+    n_input, n_code
+        number of units drawn for the input (and reconstruction) and for the code.
+    active
+        indices of the active (shaded) code units, in ``range(n_code)``.
+    encoder, encoder_formula
+        the encoder's name and what it computes (mathtext allowed); for
         sparse coding, e.g. ``"solver"`` and ``r"$h = \\arg\\min_h F(h)$"``.
-    decoder, decoder_formula : the same for the decoder.
-    penalty, error : the two terms of the loss (mathtext), shown under their names.
-    objective : what the page calls their sum (``"loss"``, or ``"$F$"`` for sparse coding).
-    width : inches, from :data:`MIN_WIDTH` to the column's width.
+    decoder, decoder_formula
+        the same for the decoder.
+    penalty, error
+        the two terms of the loss (mathtext), shown under their names.
+    objective
+        what the page calls their sum (``"loss"``, or ``"$F$"`` for sparse coding).
+    width
+        inches, from :data:`MIN_WIDTH` to the column's width.
 
     Returns
     -------
@@ -184,14 +191,19 @@ def unrolled_ista(n_steps: int = 3, *, shared: bool = True, nonnegative: bool = 
 
     Parameters
     ----------
-    n_steps : number of layers (ISTA iterations) T, from 1 to 6.
-    shared : True (LISTA as in Gregor & LeCun, and ISTA): the same W, S, θ in every layer, said
+    n_steps
+        number of layers (ISTA iterations) T, from 1 to 6.
+    shared
+        True (LISTA as in Gregor & LeCun, and ISTA): the same W, S, θ in every layer, said
         under the diagram; False: each layer its own, numbered ``W_t``, ``S_t``, ``θ_t``.
-    nonnegative : True: the threshold is ``ReLU(· − θ)`` (non-negative codes, as in the book);
+    nonnegative
+        True: the threshold is ``ReLU(· − θ)`` (non-negative codes, as in the book);
         False: the two-sided soft threshold ``soft_θ``.
-    show_ista_values : add the line saying what W, S and θ are in ISTA (and that LISTA learns
+    show_ista_values
+        add the line saying what W, S and θ are in ISTA (and that LISTA learns
         them).
-    width : inches, from :data:`MIN_WIDTH` to the column's width.
+    width
+        inches, from :data:`MIN_WIDTH` to the column's width.
 
     Returns
     -------
@@ -284,7 +296,8 @@ def transposed_overlap_counts(size: int = 3, factor: int = 2, kernel: int = 3):
 
     Returns
     -------
-    numpy.ndarray of int, shape ``(factor * size, factor * size)``
+    numpy.ndarray
+        Integers, of shape ``(factor * size, factor * size)``.
     """
     import numpy as np
 
@@ -348,10 +361,14 @@ def transposed_vs_subpixel(size: int = 3, factor: int = 2, kernel: int = 3, *,
 
     Parameters
     ----------
-    size : positions per side of the input map drawn: 2 or 3 for ``factor`` 2, 2 for 3.
-    factor : the upsampling factor r (the transposed convolution's stride), 2 or 3.
-    kernel : the kernel's side, from ``factor`` to 5.
-    width : inches, from 6 to the column's width.
+    size
+        positions per side of the input map drawn: 2 or 3 for ``factor`` 2, 2 for 3.
+    factor
+        the upsampling factor r (the transposed convolution's stride), 2 or 3.
+    kernel
+        the kernel's side, from ``factor`` to 5.
+    width
+        inches, from 6 to the column's width.
 
     Returns
     -------

@@ -15,18 +15,18 @@ def norm_balls(error, radius: float, best_l1, best_l2, ax=None):
 
     Parameters
     ----------
-    error : callable
-        Maps an (n, 2) array of codes to their n errors (a convex quadratic, say).
+    error
+        A function that maps an (n, 2) array of codes to their n errors (a convex quadratic, say).
     radius : float
         The radius of both balls, > 0.
-    best_l1, best_l2 : array of shape (2,)
-        The codes of least error on the ℓ1 ball and on the ℓ2 ball.
-    ax : matplotlib Axes, optional
+    best_l1, best_l2 : numpy.ndarray
+        Shape (2,): the codes of least error on the ℓ1 ball and on the ℓ2 ball.
+    ax : matplotlib.axes.Axes, optional
         Where to draw (a new square figure if None).
 
     Returns
     -------
-    matplotlib Axes
+    matplotlib.axes.Axes
     """
     if not callable(error):
         raise TypeError(f"error must be callable, got {type(error).__name__}")
@@ -74,16 +74,18 @@ def atom_sum(digit, atoms, weights, reconstruction, n_active: int, side: int = 2
 
     Parameters
     ----------
-    digit, reconstruction : array of shape (side * side,)
-    atoms : array of shape (n, side * side)
-        The atoms shown, largest weight first.
-    weights : array of shape (n,)
+    digit, reconstruction : numpy.ndarray
+        Shape (side * side,): the digit and its code's reconstruction.
+    atoms : numpy.ndarray
+        Shape (n, side * side): the atoms shown, largest weight first.
+    weights : numpy.ndarray
+        Shape (n,): the atoms' weights in the code.
     n_active : int
         How many atoms the whole code uses (at least n).
 
     Returns
     -------
-    matplotlib Figure
+    matplotlib.figure.Figure
     """
     import matplotlib.pyplot as plt
 

@@ -511,7 +511,7 @@ register_study(Study("coding_lista", "learned ISTA of depth 1 to 16 against as m
 # -- mlp_receptive_fields: the input weights of the full-size MLP's busiest units ----------------
 
 RECEPTIVE_FIELD_LAMS = (0.0, 1e-4, 1e-3)  #: λ (batch-sum) of the runs whose weights are kept.
-RECEPTIVE_FIELD_UNITS = 36  #: The units kept per run: those active on the most test digits.
+RECEPTIVE_FIELD_UNITS = 36  #: The units kept per run (those active on the most test digits).
 RECEPTIVE_FIELD_DTYPE = np.float16  #: How the weights are stored.
 RECEPTIVE_FIELD_FIELDS = ("lam", "seed", "lam_convention", "data", "n_train", "n_test", "steps",
                           "batch_size", "test_accuracy", "avr_test", "avr_train_batch",
@@ -523,7 +523,7 @@ def receptive_fields_study(mode: str | None = None):
 
     Each λ of :data:`RECEPTIVE_FIELD_LAMS` is trained again by the sweep itself
     (:func:`sparsebook.sweep.sweep` on experiment ``mlp``: the same model, loss, steps and
-    measurements as ``results/mlp.json``), seed :data:`SEED`. Kept per run, in the order of
+    measurements as ``results/mlp.json``), seed ``SEED``. Kept per run, in the order of
     ``lams``: the 784 input weights (``weights``, (λ, unit, pixel)) of the
     :data:`RECEPTIVE_FIELD_UNITS` units active on the most test digits, those units' indices
     (``units``) and firing rates (``firing_rates``, share of the test digits), every unit's

@@ -1804,8 +1804,8 @@ def _sci(value: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
-#: The columns of a full-size run's table, in two parts that each fit the book's column: what
-#: the code uses, and what it buys. ``layer`` and ``silent`` columns are added on request.
+#: The columns of a full-size run's table, in two parts that each fit the book's column (what
+#: the code uses, and what it buys). ``layer`` and ``silent`` columns are added on request.
 USE_COLUMNS = {"run": ("run", "text"), "seeds": ("seeds", "int")}
 LAYER_COLUMNS = {"units": ("units", "int"), "active_share": ("share active", "percent")}
 CODE_COLUMNS = {"l0": ("L0", "number"), "nonzero": ("non-zero", "number"),
@@ -1847,16 +1847,21 @@ def runs_tables(rows, baselines: dict, layer: bool = False, silent: bool = False
 
     Parameters
     ----------
-    rows : list of (mechanism, strength, run) triples, as the findings return them
+    rows
+        list of (mechanism, strength, run) triples, as the findings return them
         (``weights_rows``, ``bottleneck_rows``; ``beta_rows`` and ``ng_rows`` reshaped).
-    baselines : the ``code_baselines`` summary (its test pixel variance scales the error).
-    layer : add the layer's units and the share of them active per digit.
-    silent : add the error with every activation at or below the threshold set to 0
+    baselines
+        the ``code_baselines`` summary (its test pixel variance scales the error).
+    layer
+        add the layer's units and the share of them active per digit.
+    silent
+        add the error with every activation at or below the threshold set to 0
         (``–`` for runs that did not measure it).
 
     Returns
     -------
-    Two pandas Stylers (see :func:`sparsebook.tables.table`), to be displayed one after the other.
+    list
+        Two pandas Stylers (see :func:`sparsebook.tables.table`), displayed one after the other.
     """
     from ..tables import table
 

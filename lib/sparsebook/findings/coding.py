@@ -950,8 +950,8 @@ def encoder_score_rows(scores: dict) -> list[dict]:
 
 
 def lista_depth_rows(lista: dict) -> list[dict]:
-    """The LISTA study's rows flattened for two tables: :data:`LISTA_OBJECTIVE_COLUMNS` and
-    :data:`LISTA_GAP_COLUMNS` (the whole would be wider than the page's column)."""
+    """The LISTA study's rows flattened for two tables: ``LISTA_OBJECTIVE_COLUMNS`` and
+    ``LISTA_GAP_COLUMNS`` (the whole would be wider than the page's column)."""
     if "rows" not in lista or not lista["rows"]:
         raise ValueError("lista must hold the study's non-empty 'rows'")
     return [{"depth": r["depth"], "parameters": r["parameters"], "lista": r["lista"], "ista": r["ista"],

@@ -522,7 +522,7 @@ def summary(table: Mapping, active: Mapping, memory_found: Mapping, n_trials, ro
 
 # --- the summary table as the page prints it ---------------------------------------------------
 
-#: Each row of the summary table: (what the row measures, how its numbers are written, what the
+#: Each row of the summary table is (what the row measures, how its numbers are written, what the
 #: source says). ``{k}``, ``{p}`` and ``{n}`` stand for the page's settings.
 TABLE_ROWS = {
     "activity ratio": ("activity ratio", "number", "local: 1 unit; dense: 1/2"),

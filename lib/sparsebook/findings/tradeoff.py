@@ -318,7 +318,7 @@ def method_findings(mlp_families: dict, cnn_families: dict) -> dict:
     return found
 
 
-#: The two parts of the settings table (each fits the page's column): key -> name shown.
+#: The two parts of the settings table (each fits the page's column), mapping key to name shown.
 TABLE_PARTS = (
     {"seeds": "seeds", "test_accuracy": "test accuracy"},
     {"avr_test": "AVR (test)", "dead_units_test": "dead units (test)"},
