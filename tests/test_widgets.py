@@ -232,3 +232,18 @@ def test_live_ranges_are_checked(monkeypatch):
         lam_slider([1.0], _draw_title, caption=" ", alt=ALT)
     with pytest.raises(ValueError, match="alt must be a sentence"):
         lam_slider([1.0], _draw_title, caption=CAPTION, alt="")
+
+
+def test_on_colab_the_live_sliders_switch_on_its_widget_manager(monkeypatch):
+    import sys
+    import types
+
+    monkeypatch.setenv("SPARSEBOOK_WIDGETS", "live")
+    calls = []
+    output = types.SimpleNamespace(enable_custom_widget_manager=lambda: calls.append("enabled"))
+    colab = types.ModuleType("google.colab")
+    colab.output = output
+    monkeypatch.setitem(sys.modules, "google", types.ModuleType("google"))
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    lam_slider([1.0], _draw_title, caption=CAPTION, alt=ALT)
+    assert calls == ["enabled"]  # ipywidgets 8 shows nothing on Colab without it

@@ -349,9 +349,15 @@ def _live_ticks(name: str, choices: list, labels: list[str], live: dict):
 
 def _show_live(update, options: dict, labels: dict, values: dict, live: dict, caption: str, alt: str,
                hint: str) -> LiveSliders:
+    import sys
+
     import ipywidgets as widgets
     from IPython.display import display
 
+    if "google.colab" in sys.modules:  # Colab shows ipywidgets 8 only through its custom manager
+        from google.colab import output
+
+        output.enable_custom_widget_manager()
     controls, rows = {}, []
     for name, choices in options.items():
         controls[name] = _live_control(name, choices, labels[name], values[name], live)
