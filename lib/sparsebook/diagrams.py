@@ -368,7 +368,7 @@ def transposed_vs_subpixel(size: int = 3, factor: int = 2, kernel: int = 3, *,
     kernel
         the kernel's side, from ``factor`` to 5.
     width
-        inches, from 6 to the column's width.
+        inches, from :data:`MIN_WIDTH` to the column's width.
 
     Returns
     -------
@@ -384,9 +384,7 @@ def transposed_vs_subpixel(size: int = 3, factor: int = 2, kernel: int = 3, *,
                          f"(at most 6 output pixels a side, to stay legible), got {size}")
     if kernel > 5:
         raise ValueError(f"kernel must be at most 5, got {kernel}")
-    width = _check_width(width)
-    if width < 6:
-        raise ValueError(f"width must be at least 6 inches to hold the panels, got {width}")
+    width = _check_width(width)  # at least MIN_WIDTH, 6 inches: room for the panels
     out = factor * size
     cell = min(0.25, 1.5 / out)  # the output grid's squares, in inches
     small = min(0.21, 1.3 / out)  # the squares of the sub-pixel channels

@@ -180,14 +180,19 @@ def sparse_coding_encoder(dictionary, lam: float, name: str = "sparse_coding_enc
         bias_initializer=keras.initializers.Constant(-lam * step),
         name="code",
     )(x)
-    decoder = keras.layers.Dense(
+    return keras.Model(x, {"code": code, "reconstruction": _fixed_decoder(dictionary)(code)}, name=name)
+
+
+def _fixed_decoder(dictionary) -> keras.layers.Dense:
+    """The decoder ``x_hat = D h`` of the sparse coding encoders: ``D`` itself (float32), not trained."""
+    n_features = dictionary.shape[0]
+    return keras.layers.Dense(
         n_features,
         use_bias=False,
-        kernel_initializer=keras.initializers.Constant(dictionary.T),
+        kernel_initializer=keras.initializers.Constant(np.asarray(dictionary.T, dtype=np.float32)),
         trainable=False,
         name="reconstruction",
     )
-    return keras.Model(x, {"code": code, "reconstruction": decoder(code)}, name=name)
 
 
 class UnrolledISTA(keras.layers.Layer):
@@ -263,14 +268,8 @@ def lista(dictionary, lam: float, depth: int, name: str | None = None) -> keras.
                            np.full(n_atoms, lam * step), name="code")
     x = keras.Input(shape=(n_features,), name="x")
     code = encoder(x)
-    decoder = keras.layers.Dense(
-        n_features,
-        use_bias=False,
-        kernel_initializer=keras.initializers.Constant(dictionary.T.astype(np.float32)),
-        trainable=False,
-        name="reconstruction",
-    )
-    return keras.Model(x, {"code": code, "reconstruction": decoder(code)}, name=name or f"lista_{depth}")
+    return keras.Model(x, {"code": code, "reconstruction": _fixed_decoder(dictionary)(code)},
+                       name=name or f"lista_{depth}")
 
 
 # -- sparse auto-encoders -------------------------------------------------------------------

@@ -306,9 +306,7 @@ def encoder_study(mode: str | None = None):
         scores["gap_pct"] = 100 * (scores["objective"] - best) / best
         scores["fista_iterations_worth"] = (int(solved.n_iter) if key == "fista"
                                             else fista_iterations_worth(tracked, scores["objective"]))
-    loss = np.asarray(log.loss, dtype=np.float64)
-    block = max(1, len(loss) // CURVE_POINTS)
-    curve = loss[: len(loss) // block * block].reshape(-1, block).mean(axis=1)
+    curve, block = _block_means(log.loss, CURVE_POINTS)
     summary = {
         "lam": lam, "side": side, "n_features": int(D.shape[0]), "n_atoms": int(D.shape[1]),
         "n_train": int(len(x_train)), "n_test": int(len(x_test)),
@@ -336,6 +334,15 @@ def encoder_study(mode: str | None = None):
               "shown_trained": trained[shown].astype(np.float32),
               "shown_fista": solved.codes[shown].astype(np.float32)}
     return summary, arrays
+
+
+def _block_means(values, points: int) -> tuple[np.ndarray, int]:
+    """``values`` (a training curve) as the means of about ``points`` equal blocks, and the block's length.
+
+    The last ``len(values) % block`` values, less than a block, are left out."""
+    values = np.asarray(values, dtype=np.float64)
+    block = max(1, len(values) // points)
+    return values[: len(values) // block * block].reshape(-1, block).mean(axis=1), block
 
 
 def _spread(values) -> dict:
@@ -489,9 +496,7 @@ def lista_study(mode: str | None = None):
             "ista_fista_iterations_worth": fista_iterations_worth(fista_curve, ista_value),
             "train_seconds": float(log.seconds),
         })
-        loss = np.asarray(log.loss, dtype=np.float64)
-        block = max(1, len(loss) // LISTA_CURVE_POINTS)
-        arrays[f"training_loss_{depth}"] = loss[: len(loss) // block * block].reshape(-1, block).mean(axis=1)
+        arrays[f"training_loss_{depth}"], _ = _block_means(log.loss, LISTA_CURVE_POINTS)
         keras.backend.clear_session()
     summary = {
         "lam": lam, "side": side, "n_features": int(D.shape[0]), "n_atoms": int(D.shape[1]),

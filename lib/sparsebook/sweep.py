@@ -16,6 +16,7 @@ file that cannot be read is reported and left untouched.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.metadata
 import json
 import math
@@ -416,7 +417,7 @@ EXPERIMENTS.update({exp.name: exp for exp in (
                      seeds=(0, 1, 2), anneal=TOPK_ANNEAL["mlp"]),
     _topk_classifier("mlp_deep_topk_annealed", "mlp_topk_annealed with one more dense 784-unit ReLU layer (not "
                      "penalised) between the pixels and the code: 784 -> 784 ReLU -> 784 ReLU, k largest kept -> 10",
-                     lambda seed, k, **anneal: _mlp_model(seed, k=k, feature_layers=1, **anneal), grid=(5,),
+                     functools.partial(_mlp_model, feature_layers=1), grid=(5,),
                      seeds=(0, 1, 2), anneal=TOPK_ANNEAL["mlp"]),
     _topk_classifier("cnn_topk", "the cnn with only the k largest of its 39,200 code units kept per digit (no "
                      "penalty), learning rate decayed to 0 along a cosine", _cnn_model, grid=(100,), seeds=(0, 1)),

@@ -231,7 +231,6 @@ def _render_png(figure, renderers: dict) -> bytes:
     return buffer.getvalue()
 
 
-
 def _tick_labels(labels: list[str]) -> list[str]:
     """The labels written under a slider: all of them, or at most :data:`MAX_TICK_LABELS` evenly spread."""
     if len(labels) <= MAX_TICK_LABELS:
@@ -373,10 +372,6 @@ def _show_live(update, options: dict, labels: dict, values: dict, live: dict, ca
     return shown
 
 
-def _default_label(value) -> str:
-    return plain(value)
-
-
 def sliders(update: Callable[..., None], options: Mapping[str, Sequence], values: Mapping | None = None,
             labels: Mapping[str, Callable] | None = None, *, caption: str, alt: str,
             live: Mapping[str, Range] | None = None, hint: str | None = None):
@@ -418,7 +413,7 @@ def sliders(update: Callable[..., None], options: Mapping[str, Sequence], values
             raise TypeError(f"live[{name!r}] must be a Range, got {type(r).__name__}")
         if not r.low <= values[name] <= r.high:
             raise ValueError(f"the slider {name!r} starts at {values[name]}, outside its live range {r.low}..{r.high}")
-    written = {name: [labels.get(name, _default_label)(choice) for choice in choices]
+    written = {name: [labels.get(name, plain)(choice) for choice in choices]
                for name, choices in options.items()}
     mode = widget_mode()
     hint = hint or _hint(options, written, live, mode)
