@@ -128,6 +128,13 @@ def seeds_text(record: dict) -> str:
     return "one seed" if n == 1 else f"mean of {n} seeds"
 
 
+def seed_range(record: dict, key: str) -> tuple[float, float]:
+    """The lowest and highest seed's value of ``key`` in a merged record (``mean_records``); the value
+    itself for one seed."""
+    spread = record.get("spread", {}).get(key)
+    return (spread["min"], spread["max"]) if spread else (record[key], record[key])
+
+
 def spread_text(record: dict, key: str, write) -> str:
     """``0.966 (seeds 0.962–0.970)`` or ``0.966 (one seed)``: a merged value with its range over seeds."""
     if key not in record:

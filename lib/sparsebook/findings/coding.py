@@ -67,6 +67,12 @@ def _on_device(device: str) -> str:
     return f" on a {match.group(1)}-core CPU" if match else ""
 
 
+def _listed(words) -> str:
+    """``1, 2 and 4``: words joined as a sentence lists them."""
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def _monotone(values, rising: bool) -> bool:
     steps = np.diff(np.asarray(values, dtype=float))
     return bool(np.all(steps > 0) if rising else np.all(steps < 0))
@@ -751,8 +757,7 @@ def shown_codes_findings(arrays: dict) -> dict:
     atoms = np.asarray(arrays["shown_untrained"]).shape[1]
 
     def listed(numbers):
-        words = [f"{n:,}" for n in numbers]
-        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+        return _listed(f"{n:,}" for n in numbers)
 
     largest = {key: float(np.asarray(arrays[f"shown_{key}"]).max()) for key in ("untrained", "trained", "fista")}
     scale = (f"each a little (mind the scales: its largest value is {largest['untrained']:.2g}, FISTA's "
@@ -764,11 +769,6 @@ def shown_codes_findings(arrays: dict) -> dict:
 
 
 # -- Learned ISTA ---------------------------------------------------------------------------------
-
-def _listed(words) -> str:
-    words = list(words)
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
 
 def _rate(x: float) -> str:
     """A learning rate as ``3e-5`` or ``2.5e-4``: the fewest digits that give it back."""

@@ -21,7 +21,8 @@ import numpy as np
 
 from ..codes import dense_active
 from ..plots import format_lam
-from . import by_strength, check_records, check_runs, count_text as _count, mean_records, run_at, seeds_text, spread_text
+from . import (by_strength, check_records, check_runs, count_text as _count, mean_records, run_at, seed_range as _range,
+               seeds_text, spread_text)
 from . import trend as _plain_trend
 from .cnn import maps_carrying
 from ..sweep import READOUT_MAX_NORM
@@ -94,12 +95,6 @@ def _and(items) -> str:
 
 
 # --- seeds: ranges and the differences they allow ----------------------------------------------
-
-def _range(record: dict, key: str) -> tuple[float, float]:
-    """The lowest and highest seed's value of ``key`` in a merged record (the value itself for one seed)."""
-    spread = record.get("spread", {}).get(key)
-    return (spread["min"], spread["max"]) if spread else (record[key], record[key])
-
 
 def _move(before: dict, after: dict, key: str) -> int:
     """+1 if every seed of ``after`` lies above every seed of ``before``, -1 if below, 0 if the ranges overlap."""
@@ -1125,6 +1120,7 @@ def demo_findings(runs, weight_changes=None) -> dict:
 # --- the page's tables ------------------------------------------------------------------------
 
 _ADVICE = "pass the runs of results/mlp.json or of sweep('mlp', ...)"
+
 
 def _seed_range(record: dict, key: str, kind: str) -> str:
     """``lowest–highest`` of ``key`` over a merged record's seeds: ``98.11–98.40 %``, ``6.18–6.19``."""

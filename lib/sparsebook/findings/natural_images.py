@@ -7,16 +7,14 @@ the chapter glues under the same keys.
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
 
-import inspect
-
 from ..gabor import GOOD_FIT_R2
 from ..images import spectrum_slope
 
-METHOD_NAMES = {"sparse": "sparse coding", "ica": "ICA", "pca": "PCA"}
 LOCALISED_RATIO = 0.5  #: Atoms on at most this share of PCA's median footprint count as clearly more localised.
 EDGE_CYCLES = 0.1  #: A fit with fewer cycles than this per envelope width is a single edge, not a grating.
 #: The frequencies (cycles per pixel) between which the study fits the spectra's slopes:

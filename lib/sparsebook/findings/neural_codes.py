@@ -14,6 +14,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from ..tables import format_value
+
 TIE_SE = 3.0  #: Two Monte Carlo rates closer than this many standard errors of their difference are "the same".
 MEMORY_SE = 3.0  #: A memory whose seed mean is within this many standard errors of the best one is on the plateau.
 SEVERAL = 3.0  #: The least ratio the page calls "several times more".
@@ -55,12 +57,6 @@ def _merge(phrases: list[str]) -> list[str]:
         else:
             merged.append(phrase)
     return merged
-
-
-def _sci(value: float) -> str:
-    """``1.1e-7``: as the page's tables write a small rate (no padded exponent)."""
-    from ..tables import format_value
-    return format_value(value, "sci")
 
 
 def _rate_se(rate: float, n_trials: int) -> float:
@@ -174,8 +170,8 @@ def ghost_optimum(n_units, n_superposed, rates: Mapping, sparse_d, dense_d) -> d
              f"among codes with d ≥ 2 they are rarest at d = {least} (not near (N/k) ln 2 here)")
     commoner = "far commoner" if dense > 100 * sparse else ("commoner" if dense > sparse else "no commoner")
     bullet = (f"Superposed items create ghosts; {where}, {commoner} in a dense code "
-              f"({_pct(dense, 1)} of unstored patterns with {n_superposed} items, against {_sci(sparse)} for "
-              f"d = {sparse_d}), while a local code never has them.")
+              f"({_pct(dense, 1)} of unstored patterns with {n_superposed} items, against "
+              f"{format_value(sparse, 'sci')} for d = {sparse_d}), while a local code never has them.")
     return {"least_ghosts_d": least, "bloom_d": rule, "least_near_rule": near,
             "ghost_optimum_sentence": sentence, "ghost_bullet": bullet}
 
@@ -549,7 +545,7 @@ def summary_tables(table: Mapping, active: Mapping, n_superposed, p: float, capt
     (:func:`sparsebook.tables.table`): one row per property with a column per code, then one
     row per property with what the source says about it.
     """
-    from ..tables import format_value, table as styled
+    from ..tables import table as styled
 
     table, active = _check_mapping(table, "table"), _check_mapping(active, "active")
     if set(table) != set(CODES) or set(active) != set(CODES) or any(set(TABLE_ROWS) - set(table[c]) for c in CODES):

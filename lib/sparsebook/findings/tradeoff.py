@@ -11,7 +11,7 @@ from several experiments (the source's λ grid, a bounded readout, TopK codes, .
 
 from __future__ import annotations
 
-from . import by_strength, check_records, mean_records
+from . import by_strength, check_records, mean_records, seed_range as _range, seeds_text, spread_text
 from ..plots import format_strength
 
 #: For each network, (the test accuracy to reach at least, the AVR to stay at or below).
@@ -37,14 +37,12 @@ def _strength(record: dict) -> str:
 
 
 def _spread(record: dict, key: str, write) -> str:
-    """``0.9718 (seeds 0.9705–0.9731)`` or ``0.9718 (one seed)``."""
+    """``0.9718 (seeds 0.9705–0.9731)`` or ``0.9718 (one seed)`` (:func:`~sparsebook.findings.spread_text`),
+    or ``5.00 (all 3 seeds)`` where every seed is written the same."""
     spread = record["spread"].get(key)
-    if len(record["seeds"]) < 2 or spread is None:
-        return f"{write(record[key])} (one seed)"
-    low, high = write(spread["min"]), write(spread["max"])
-    if low == high:
+    if spread and len(record["seeds"]) > 1 and write(spread["min"]) == write(spread["max"]):
         return f"{write(record[key])} (all {len(record['seeds'])} seeds)"
-    return f"{write(record[key])} (seeds {low}–{high})"
+    return spread_text(record, key, write)
 
 
 def _point(record: dict) -> str:
@@ -169,9 +167,8 @@ def findings(families: dict, target, source_run: dict, dense: dict | None = None
     if dense is not None:
         short = accuracy - dense["test_accuracy"]
         seeds = len(dense.get("seeds", [dense.get("seed")]))
-        seed_text = "one seed" if seeds == 1 else f"mean of {seeds} seeds"
         reach = (f"Trained with no sparsity mechanism at all, this {network} reaches "
-                 f"{_acc(dense['test_accuracy'])} ({seed_text}) with {_units(dense['avr_test'])} active "
+                 f"{_acc(dense['test_accuracy'])} ({seeds_text(dense)}) with {_units(dense['avr_test'])} active "
                  f"units per digit")
         sparse = [r for r in records if r.get("strength_name", "lam") != "lam" or r["lam"] > 0]  # a mechanism on
         top = max(sparse, key=lambda r: r["test_accuracy"]) if sparse else None
@@ -209,13 +206,6 @@ def dead_units_sentence(plain: dict, annealed: dict, what: str = "TopK code") ->
             f"dead units, {_spread(annealed, 'dead_units_test', _count)}, and reaches "
             f"{_compare(annealed, plain, 'test_accuracy', 'a lower', 'a higher')} accuracy, "
             f"{_spread(annealed, 'test_accuracy', _acc)} against {_spread(plain, 'test_accuracy', _acc)}.")
-
-
-def _range(record: dict, key: str) -> tuple[float, float]:
-    spread = record["spread"].get(key)
-    if spread is None or len(record["seeds"]) < 2:
-        return record[key], record[key]
-    return spread["min"], spread["max"]
 
 
 def _compare(a: dict, b: dict, key: str, lower: str, higher: str) -> str:
