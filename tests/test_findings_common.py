@@ -42,3 +42,21 @@ def test_seeds_and_spread_texts_say_how_many_runs_a_value_stands_for():
     assert spread_text(penalised, "test_accuracy", write) == "0.93 (seeds 0.90–0.96)"
     with pytest.raises(ValueError, match="no 'avr'"):
         spread_text(zero, "avr", write)
+
+
+def test_glue_all_glues_text_and_plain_numbers_only(monkeypatch):
+    import myst_nb
+    import numpy as np
+
+    from sparsebook.findings import glue_all
+
+    glued = {}
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: glued.update({name: (value, display)}))
+    names = glue_all({"sentence": "It holds.", "count": 3, "share": np.float64(0.25), "flag": True,
+                      "runs": [1, 2], "missing": None, "n": np.int64(7)})
+    assert names == ["sentence", "count", "share", "n"]
+    assert glued == {"sentence": ("It holds.", False), "count": (3, False), "share": (0.25, False),
+                     "n": (7, False)}
+    assert type(glued["share"][0]) is float and type(glued["n"][0]) is int
+    with pytest.raises(TypeError, match="values must be a dict"):
+        glue_all([("a", 1)])

@@ -143,3 +143,24 @@ def spread_text(record: dict, key: str, write) -> str:
     if not spread or len(record.get("seeds", [])) < 2:
         return f"{write(record[key])} (one seed)"
     return f"{write(record[key])} (seeds {write(spread['min'])}–{write(spread['max'])})"
+
+
+def glue_all(values) -> list[str]:
+    """Glue each text or number of ``values`` (a dict) under its name for the page's prose.
+
+    myst-nb's ``glue`` stores them without displaying anything; numpy scalars are glued as plain
+    numbers (not ``np.float64(...)``). Values of other types (lists, ``None``, booleans) are
+    skipped. Returns the names glued.
+    """
+    from myst_nb import glue
+
+    if not isinstance(values, dict):
+        raise TypeError(f"values must be a dict of name -> text or number, got {type(values).__name__}")
+    glued = []
+    for name, value in values.items():
+        if isinstance(value, np.generic):
+            value = value.item()
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            glue(name, value, display=False)
+            glued.append(name)
+    return glued
